@@ -1,0 +1,34 @@
+"""Loads the county's demo data (idempotent); `--reset` wipes demo data and reloads it."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from clubs import demo as club_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data for the county. Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Wipe demo data first.")
+        parser.add_argument("--json", action="store_true", help="Print the logins as JSON.")
+
+    def handle(self, *args, reset=False, json=False, **options):
+        if reset:
+            club_demo.wipe()
+        club_demo.build()
+        self.print_logins(as_json=json)
+
+    def print_logins(self, as_json: bool) -> None:
+        accounts = [
+            {"email": email, "password": club_demo.DEMO_PASSWORD, "role": role}
+            for email, _name, role in club_demo.DEMO_ACCOUNTS
+        ]
+        if as_json:
+            self.stdout.write(json.dumps({"logins": accounts}, indent=2))
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo logins:"))
+        for account in accounts:
+            self.stdout.write(f"  {account['role']:<40} {account['email']}")
+        self.stdout.write(f"  Password for every demo login: {club_demo.DEMO_PASSWORD}")

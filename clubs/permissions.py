@@ -1,0 +1,114 @@
+"""Who may see and change what, for organisational accounts. Views call these.
+
+Roles: superuser (everything); Energise Me staff (`is_county_staff`: read every
+club, change nothing); a partner's lead (everything for the partner's clubs);
+a coach (the clubs they are assigned to). Objects a user may not see are
+answered 404 by the views, so their existence is not revealed.
+"""
+
+from django.db.models import Q, QuerySet
+
+from clubs.models import Club, Partner, PartnerRole
+
+
+def _authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_county_staff(user) -> bool:
+    return _authenticated(user) and (user.is_superuser or user.is_county_staff)
+
+
+def led_partner_ids(user) -> set[int]:
+    if not _authenticated(user):
+        return set()
+    cached = getattr(user, "_led_partner_ids", None)
+    if cached is None:
+        cached = set(
+            PartnerRole.objects.filter(user=user, role=PartnerRole.Role.LEAD).values_list(
+                "partner_id", flat=True
+            )
+        )
+        user._led_partner_ids = cached
+    return cached
+
+
+def visible_clubs(user) -> QuerySet[Club]:
+    """Every club the user may read."""
+    if not _authenticated(user):
+        return Club.objects.none()
+    if user.is_superuser or user.is_county_staff:
+        return Club.objects.all()
+    return Club.objects.filter(
+        Q(partner__roles__user=user, partner__roles__role=PartnerRole.Role.LEAD)
+        | Q(coach_assignments__user=user)
+    ).distinct()
+
+
+def managed_clubs(user) -> QuerySet[Club]:
+    """Every club the user may change (coach of it, lead of its partner, superuser)."""
+    if not _authenticated(user):
+        return Club.objects.none()
+    if user.is_superuser:
+        return Club.objects.all()
+    return Club.objects.filter(
+        Q(partner__roles__user=user, partner__roles__role=PartnerRole.Role.LEAD)
+        | Q(coach_assignments__user=user)
+    ).distinct()
+
+
+def led_partners(user) -> QuerySet[Partner]:
+    if not _authenticated(user):
+        return Partner.objects.none()
+    if user.is_superuser:
+        return Partner.objects.all()
+    return Partner.objects.filter(roles__user=user, roles__role=PartnerRole.Role.LEAD).distinct()
+
+
+def is_lead_of(user, partner_id: int) -> bool:
+    if not _authenticated(user):
+        return False
+    return user.is_superuser or partner_id in led_partner_ids(user)
+
+
+def is_coach_of(user, club: Club) -> bool:
+    if not _authenticated(user):
+        return False
+    return club.coach_assignments.filter(user=user).exists()
+
+
+def can_view_club(user, club: Club) -> bool:
+    if not _authenticated(user):
+        return False
+    if user.is_superuser or user.is_county_staff:
+        return True
+    return is_lead_of(user, club.partner_id) or is_coach_of(user, club)
+
+
+def can_manage_club(user, club: Club) -> bool:
+    """Coach of the club, lead of its partner, or superuser: aspects, rounds, proposals."""
+    if not _authenticated(user):
+        return False
+    return user.is_superuser or is_lead_of(user, club.partner_id) or is_coach_of(user, club)
+
+
+def can_edit_club(user, club: Club) -> bool:
+    """Club details, coaches and join code: the partner's lead (or superuser)."""
+    return is_lead_of(user, club.partner_id)
+
+
+def can_create_club(user) -> bool:
+    return _authenticated(user) and (user.is_superuser or bool(led_partner_ids(user)))
+
+
+def is_org_user(user) -> bool:
+    """Anyone with an organisational role: sees the staff side of the site."""
+    if not _authenticated(user):
+        return False
+    return (
+        user.is_superuser
+        or user.is_county_staff
+        or bool(led_partner_ids(user))
+        or user.coach_assignments.exists()
+        or user.partner_roles.exists()
+    )

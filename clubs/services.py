@@ -1,0 +1,189 @@
+"""Writes that matter for clubs: creating them, assigning coaches, changing aspects."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clubs.models import (
+    USUAL_ASPECTS,
+    Aspect,
+    AspectChange,
+    AspectKind,
+    AspectStatus,
+    Club,
+    ClubCoach,
+    Partner,
+    PartnerRole,
+    User,
+    new_join_code,
+)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "club"
+    slug, n = base, 2
+    while Club.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def club_create(*, partner: Partner, by: User | None = None, **fields) -> Club:
+    """Creates a club with the usual aspects (day, start time, ...) for its coach to fill in."""
+    club = Club(partner=partner, **fields)
+    if not club.slug:
+        club.slug = _unique_slug(club.name)
+    club.full_clean()
+    club.save()
+    for order, kind in enumerate(USUAL_ASPECTS):
+        Aspect.objects.create(club=club, kind=kind, order=order)
+    return club
+
+
+@transaction.atomic
+def club_update(*, club: Club, **fields) -> Club:
+    for name, value in fields.items():
+        setattr(club, name, value)
+    club.full_clean()
+    club.save()
+    return club
+
+
+def join_code_rotate(*, club: Club) -> str:
+    """Gives the club a new join code; the old one stops working at once."""
+    for _ in range(20):
+        code = new_join_code()
+        if Club.objects.filter(join_code=code).exists():
+            continue
+        try:
+            with transaction.atomic():
+                Club.objects.filter(pk=club.pk).update(
+                    join_code=code, join_code_rotated_at=timezone.now()
+                )
+        except IntegrityError:
+            continue
+        club.join_code = code
+        return code
+    raise RuntimeError("Could not find a free join code.")  # pragma: no cover
+
+
+@transaction.atomic
+def coach_assign(*, club: Club, user: User) -> ClubCoach:
+    """Assigns a coach of the club's own partner to the club."""
+    if not PartnerRole.objects.filter(user=user, partner_id=club.partner_id).exists():
+        raise ValidationError(
+            "Only coaches of %(partner)s can coach this club.",
+            code="coach_of_other_partner",
+            params={"partner": club.partner.name},
+        )
+    assignment, _ = ClubCoach.objects.get_or_create(club=club, user=user)
+    return assignment
+
+
+@transaction.atomic
+def coach_unassign(*, club: Club, user: User) -> None:
+    ClubCoach.objects.filter(club=club, user=user).delete()
+
+
+@transaction.atomic
+def aspect_create(
+    *,
+    club: Club,
+    kind: str,
+    label: str = "",
+    value: str = "",
+    status: str = AspectStatus.NEGOTIABLE,
+    room: str = "",
+    reason: str = "",
+    by: User | None = None,
+    effective_date: date | None = None,
+) -> Aspect:
+    last = club.aspects.order_by("-order").values_list("order", flat=True).first()
+    aspect = Aspect(
+        club=club,
+        kind=kind,
+        label=label.strip() if kind == AspectKind.OTHER or label else "",
+        value=value.strip(),
+        status=status,
+        room=room.strip() if status == AspectStatus.NEGOTIABLE else "",
+        reason=reason.strip() if status == AspectStatus.FIXED else "",
+        order=(last or 0) + 1,
+    )
+    aspect.full_clean()
+    aspect.save()
+    AspectChange.objects.create(
+        aspect=aspect,
+        club=club,
+        new_value=aspect.value,
+        new_status=aspect.status,
+        new_room=aspect.room,
+        new_reason=aspect.reason,
+        effective_date=effective_date or timezone.localdate(),
+        recorded_by=by,
+        note="Added",
+    )
+    return aspect
+
+
+@transaction.atomic
+def aspect_update(
+    *,
+    aspect: Aspect,
+    by: User | None,
+    value: str | None = None,
+    status: str | None = None,
+    room: str | None = None,
+    reason: str | None = None,
+    effective_date: date | None = None,
+    note: str = "",
+    proposals: Iterable = (),
+) -> AspectChange | None:
+    """Changes an aspect and records exactly one `AspectChange` (none if nothing changed).
+
+    A fixed aspect must say why; the check is here for a clear message and in
+    the database (constraint `aspect_fixed_needs_reason`) so no path can skip it.
+    """
+    aspect = Aspect.objects.select_for_update().get(pk=aspect.pk)
+    old = (aspect.value, aspect.status, aspect.room, aspect.reason)
+    new_status = status if status is not None else aspect.status
+    new_value = (value if value is not None else aspect.value).strip()
+    new_room = (room if room is not None else aspect.room).strip()
+    new_reason = (reason if reason is not None else aspect.reason).strip()
+    if new_status == AspectStatus.FIXED and not new_reason:
+        raise ValidationError(
+            {"reason": "Say why this can't change: young people will read the reason."},
+            code="fixed_without_reason",
+        )
+    if new_status == AspectStatus.NEGOTIABLE:
+        new_reason = ""
+    else:
+        new_room = ""
+    new = (new_value, new_status, new_room, new_reason)
+    if new == old:
+        return None
+    aspect.value, aspect.status, aspect.room, aspect.reason = new
+    aspect.full_clean()
+    aspect.save()
+    change = AspectChange.objects.create(
+        aspect=aspect,
+        club_id=aspect.club_id,
+        old_value=old[0],
+        new_value=new_value,
+        old_status=old[1],
+        new_status=new_status,
+        old_room=old[2],
+        new_room=new_room,
+        old_reason=old[3],
+        new_reason=new_reason,
+        effective_date=effective_date or timezone.localdate(),
+        recorded_by=by,
+        note=note.strip(),
+    )
+    proposals = list(proposals)
+    if proposals:
+        change.proposals.set(proposals)
+    return change

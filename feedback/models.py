@@ -1,0 +1,438 @@
+"""Young people's voice: participants, rounds, proposals, supports, and what was done.
+
+A proposal's state only changes through `feedback.services`, which checks the
+transition against `feedback.states` and writes a `ProposalEvent` in the same
+transaction. Events, decisions and listened-to answers are append-only.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clubs.models import AppendOnlyError, Aspect, AspectStatus, Club
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never edited or deleted by the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} records are append-only.")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_13 = "under_13", "Under 13"
+    B13_15 = "13_15", "13 to 15"
+    B16_17 = "16_17", "16 or 17"
+    B18_19 = "18_19", "18 or 19"
+    B20_PLUS = "20_plus", "20 or over"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_blocked=False)
+
+
+class Participant(models.Model):
+    """A young person in a club, known by a pseudonym.
+
+    Deliberately holds no personal data: no name, email, phone, date of birth,
+    postcode, location or IP address. `key` identifies them through a signed
+    cookie on their phone; `recovery_hash` lets them return on another phone.
+    """
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="participants")
+    pseudonym = models.CharField(max_length=60)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    key = models.CharField(max_length=64, unique=True)
+    recovery_hash = models.CharField(max_length=64, unique=True)
+    is_blocked = models.BooleanField(default=False)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    previous_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The visit before the last, for 'new since your last visit'.",
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["club", "pseudonym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "pseudonym"], name="participant_unique_pseudonym_per_club"
+            )
+        ]
+
+    def __str__(self):
+        return self.pseudonym
+
+
+class RoundQuerySet(models.QuerySet):
+    def open_on(self, day: date):
+        return self.filter(opens_on__lte=day, closes_on__gte=day, closed_at__isnull=True)
+
+
+class Round(models.Model):
+    """A question a coach puts to the club for a while."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="rounds")
+    question = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    aspect = models.ForeignKey(
+        Aspect, on_delete=models.SET_NULL, null=True, blank=True, related_name="rounds"
+    )
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Closed early by a coach.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            )
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def is_open(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for your coach"
+    RETURNED = "returned", "Returned to the author"
+    ESCALATED = "escalated", "Passed to safeguarding"
+    PUBLISHED = "published", "Open"
+    ACKNOWLEDGED = "acknowledged", "Being looked at"
+    DECIDED = "decided", "Decided"
+    DONE = "done", "Done"
+    LAPSED = "lapsed", "Promise not kept"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", "Adopted"
+    ADAPTED = "adapted", "Adopted with changes"
+    TRIAL = "trial", "Trial"
+    DEFERRED = "deferred", "Deferred"
+    NOT_POSSIBLE = "not_possible", "Not possible (fixed)"
+    NOT_ADOPTED = "not_adopted", "Not adopted"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+# Outcomes that promise a change to the club.
+CHANGE_OUTCOMES = (Outcome.ADOPTED, Outcome.ADAPTED, Outcome.TRIAL)
+
+
+class Decider(models.TextChoices):
+    COACH = "coach", "The coach"
+    PARTNER = "partner", "The partner"
+    VENUE = "venue", "The venue"
+    ENERGISE_ME = "energise_me", "Energise Me"
+    OTHER = "other", "Someone else"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to_members(self):
+        """Published and everything after it (never submitted, returned or escalated)."""
+        return self.filter(published_at__isnull=False).exclude(state=State.ESCALATED)
+
+    def awaiting_moderation(self):
+        return self.filter(state=State.SUBMITTED)
+
+    def open_for_support(self):
+        return self.filter(state__in=[State.PUBLISHED, State.ACKNOWLEDGED])
+
+    def awaiting_decision(self):
+        return self.filter(state__in=[State.PUBLISHED, State.ACKNOWLEDGED])
+
+    def lapsed(self, today: date):
+        """Changes promised by a date that has passed with none recorded."""
+        return self.filter(
+            state=State.DECIDED,
+            outcome__in=CHANGE_OUTCOMES,
+            promised_by__lt=today,
+        )
+
+
+class Proposal(models.Model):
+    """A young person's idea, optionally about one aspect of the club."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text="Empty once the author deleted their data: shown as 'a former member'.",
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    aspect = models.ForeignKey(
+        Aspect, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    aspect_status_at_submission = models.CharField(
+        max_length=12, choices=AspectStatus.choices, blank=True
+    )
+    title = models.CharField(max_length=80)
+    text = models.TextField(max_length=500, blank=True)
+    client_token = models.CharField(
+        max_length=64, blank=True, help_text="From the form, so a double tap makes one proposal."
+    )
+    state = models.CharField(max_length=15, choices=State.choices, default=State.SUBMITTED)
+    flagged_contact_details = models.BooleanField(default=False)
+    support_count = models.PositiveIntegerField(default=0)
+
+    submitted_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    decider = models.CharField(max_length=15, choices=Decider.choices, blank=True)
+    decide_by = models.DateField(null=True, blank=True)
+
+    # The current decision, copied from the latest `Decision` for fast reads.
+    outcome = models.CharField(max_length=15, choices=Outcome.choices, blank=True)
+    answer = models.TextField("public answer", blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    deferred_until = models.DateField(null=True, blank=True)
+    promised_by = models.DateField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~Q(client_token=""),
+                name="proposal_unique_client_token",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="proposal_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["club", "state"]),
+            models.Index(fields=["club", "submitted_at"]),
+            models.Index(fields=["state", "submitted_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("feedback:proposal-detail", kwargs={"pk": self.pk})
+
+    @property
+    def author_name(self) -> str:
+        return self.author.pseudonym if self.author_id else "A former member"
+
+    def display_state(self, today: date | None = None) -> str:
+        """The state a reader sees: a kept promise is done, a missed one lapsed."""
+        today = today or timezone.localdate()
+        if (
+            self.state == State.DECIDED
+            and self.outcome in CHANGE_OUTCOMES
+            and self.promised_by
+            and self.promised_by < today
+        ):
+            return State.LAPSED
+        return self.state
+
+    def get_display_state_display(self) -> str:
+        return State(self.display_state()).label
+
+
+class ProposalEvent(AppendOnlyModel):
+    """One step in a proposal's life, with who and when. Append-only."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        RESUBMITTED = "resubmitted", "Edited and sent again"
+        RETURNED = "returned", "Returned"
+        ESCALATED = "escalated", "Escalated"
+        PUBLISHED = "published", "Published"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        DECIDED = "decided", "Decided"
+        REOPENED = "reopened", "Reopened"
+        MERGED = "merged", "Merged into another"
+        CHANGE_RECORDED = "change_recorded", "Change recorded"
+        DONE = "done", "Done"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LISTENED = "listened", "Said whether they felt listened to"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_state = models.CharField(max_length=15, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=15, choices=State.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["proposal", "at"])]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Decision(AppendOnlyModel):
+    """What the club decided about a proposal, with its public answer. Append-only."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    answer = models.TextField("public answer")
+    reason = models.TextField(blank=True)
+    deferred_until = models.DateField(null=True, blank=True)
+    promised_by = models.DateField(null=True, blank=True)
+    not_possible_aspect = models.ForeignKey(
+        Aspect, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    aspect_status_when_proposed = models.CharField(
+        max_length=12, choices=AspectStatus.choices, blank=True
+    )
+    moving_goalposts = models.BooleanField(
+        default=False,
+        help_text="'Not possible' citing an aspect that was negotiable when it was proposed.",
+    )
+    duplicate_of = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    supports_at_decision = models.PositiveIntegerField(default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        indexes = [models.Index(fields=["proposal", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.proposal}"
+
+
+class Support(models.Model):
+    """A participant backing a proposal: one each, no down-votes."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "participant"], name="support_one_per_participant"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "proposal"])]
+
+    def __str__(self):
+        return f"{self.participant} supports {self.proposal}"
+
+
+class ListenedAnswer(AppendOnlyModel):
+    """The author's one answer to "Did you feel listened to?" after a decision."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="listened")
+    answer = models.CharField(max_length=6, choices=Answer.choices)
+    comment = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.get_answer_display()}: {self.proposal}"
+
+
+class Concern(models.Model):
+    """A young person's report of something wrong, routed to the club's coaches."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="concerns")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
+    text = models.TextField(max_length=2000)
+    reported_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+
+    def __str__(self):
+        return f"Concern in {self.club} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+
+class Learning(models.Model):
+    """A coach's note of what they learned and how they will act on it."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="learnings")
+    round = models.ForeignKey(
+        Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="learnings"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="learnings"
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    getting = models.TextField("What are the young people getting out of this?", blank=True)
+    learning = models.TextField("What am I learning from them?", blank=True)
+    acting = models.TextField("How will I act on it?", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"Learning in {self.club} on {self.recorded_at:%Y-%m-%d}"

@@ -1,0 +1,743 @@
+"""Every write that matters in young people's voice, each in one transaction.
+
+Proposal steps go through `_transition`, which checks `feedback.states` and
+writes the `ProposalEvent` in the same transaction, with the proposal's row
+locked so two coaches acting at once cannot both succeed.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from clubs.models import Aspect, AspectChange, AspectStatus, Club, User
+from clubs.services import aspect_update
+from feedback import states
+from feedback.models import (
+    CHANGE_OUTCOMES,
+    AgeBand,
+    Concern,
+    Decision,
+    Learning,
+    ListenedAnswer,
+    Outcome,
+    Participant,
+    Proposal,
+    ProposalEvent,
+    Round,
+    State,
+    Support,
+)
+from feedback.words import (
+    has_contact_details,
+    is_generated_pseudonym,
+    new_participant_key,
+    new_recovery_phrase,
+    phrase_hash,
+)
+
+Kind = ProposalEvent.Kind
+
+
+def _now():
+    return timezone.now()
+
+
+def _transition(
+    *,
+    proposal: Proposal,
+    kind: str,
+    user: User | None = None,
+    participant: Participant | None = None,
+    details: dict | None = None,
+    at=None,
+) -> ProposalEvent:
+    """Moves a locked proposal to its next state and records the event."""
+    from_state = proposal.state
+    proposal.state = states.next_state(kind, from_state)
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=kind,
+        from_state=from_state,
+        to_state=proposal.state,
+        actor_user=user,
+        actor_participant=participant,
+        at=at or _now(),
+        details=details or {},
+    )
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    """The proposal's row, locked for the rest of the transaction, fresh from the database."""
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+# --- Participants --------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Participant, str]:
+    """Adds a young person to a club. Returns the participant and their recovery phrase,
+    which is shown once and never stored in the clear."""
+    if not club.is_active:
+        raise ValidationError("This club isn't taking new members.", code="club_inactive")
+    if age_band == AgeBand.UNDER_13:
+        raise ValidationError("Coproduce is for people aged 13 and over.", code="under_13")
+    if age_band not in AgeBand.values:
+        raise ValidationError("Choose your age group.", code="age_band")
+    if not is_generated_pseudonym(pseudonym):
+        raise ValidationError("Pick one of the suggested names.", code="pseudonym")
+    if club.participants.filter(pseudonym=pseudonym).exists():
+        raise ValidationError(
+            "Someone in this club already has that name. Pick another.", code="pseudonym_taken"
+        )
+    for _ in range(10):
+        phrase = new_recovery_phrase()
+        digest = phrase_hash(phrase)
+        if not Participant.objects.filter(recovery_hash=digest).exists():
+            break
+    now = _now()
+    participant = Participant.objects.create(
+        club=club,
+        pseudonym=pseudonym,
+        age_band=age_band,
+        key=new_participant_key(),
+        recovery_hash=digest,
+        last_seen_at=now,
+    )
+    return participant, phrase
+
+
+def participant_recover(*, phrase: str) -> Participant:
+    participant = Participant.objects.filter(recovery_hash=phrase_hash(phrase)).first()
+    if participant is None:
+        raise ValidationError(
+            "We couldn't find that phrase. Check the words and try again.", code="unknown_phrase"
+        )
+    return participant
+
+
+def participant_visit(*, participant: Participant, gap: timedelta = timedelta(hours=1)) -> None:
+    """Records a visit; 'new since your last visit' compares with the previous one.
+
+    Visits closer together than `gap` count as one, so reloading a page does not
+    hide what is new.
+    """
+    now = _now()
+    if participant.last_seen_at and now - participant.last_seen_at < gap:
+        return
+    Participant.objects.filter(pk=participant.pk).update(
+        previous_seen_at=F("last_seen_at"), last_seen_at=now
+    )
+    participant.previous_seen_at, participant.last_seen_at = participant.last_seen_at, now
+
+
+@transaction.atomic
+def participant_block(*, participant: Participant, by: User, blocked: bool = True) -> Participant:
+    participant.is_blocked = blocked
+    participant.blocked_at = _now() if blocked else None
+    participant.save(update_fields=["is_blocked", "blocked_at"])
+    return participant
+
+
+@transaction.atomic
+def participant_delete(*, participant: Participant) -> None:
+    """Deletes a young person's data. Their supports on open proposals go (counts
+    drop); their proposals stay, shown as 'a former member'."""
+    open_ids = list(
+        Support.objects.filter(
+            participant=participant, proposal__state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
+        ).values_list("proposal_id", flat=True)
+    )
+    Proposal.objects.filter(pk__in=open_ids).update(support_count=F("support_count") - 1)
+    # Supports on decided proposals are kept only as the decision's count.
+    Support.objects.filter(participant=participant).delete()
+    participant.delete()
+
+
+# --- Rounds --------------------------------------------------------------------
+
+
+def _clean_round(round_: Round) -> Round:
+    if round_.aspect_id and round_.aspect.club_id != round_.club_id:
+        raise ValidationError({"aspect": "Choose an aspect of this club."}, code="aspect_club")
+    round_.full_clean()
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def round_create(
+    *,
+    club: Club,
+    by: User,
+    question: str,
+    opens_on: date,
+    closes_on: date,
+    aspect: Aspect | None = None,
+    description: str = "",
+) -> Round:
+    return _clean_round(
+        Round(
+            club=club,
+            question=question.strip(),
+            description=description.strip(),
+            opens_on=opens_on,
+            closes_on=closes_on,
+            aspect=aspect,
+            created_by=by,
+        )
+    )
+
+
+@transaction.atomic
+def round_update(*, round_: Round, **fields) -> Round:
+    for name, value in fields.items():
+        setattr(round_, name, value.strip() if isinstance(value, str) else value)
+    return _clean_round(round_)
+
+
+@transaction.atomic
+def round_close(*, round_: Round, by: User) -> Round:
+    if round_.closed_at is None:
+        round_.closed_at = _now()
+        round_.save(update_fields=["closed_at"])
+    return round_
+
+
+# --- Proposing and moderation ----------------------------------------------------
+
+
+def _check_can_post(participant: Participant) -> None:
+    if participant.is_blocked:
+        raise ValidationError(
+            "Your coach has paused posting for you. You can still read everything.",
+            code="blocked",
+        )
+
+
+def _check_text(title: str, text: str) -> tuple[str, str]:
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give your idea a short title."}, code="required")
+    if len(title) > 80:
+        raise ValidationError({"title": "Keep the title to 80 characters."}, code="max_length")
+    if len(text) > 500:
+        raise ValidationError({"text": "Keep it to 500 characters."}, code="max_length")
+    for value in (title, text):
+        if "\x00" in value:
+            raise ValidationError("Your text has a character we can't store.", code="null")
+    return title, text
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    participant: Participant,
+    title: str,
+    text: str = "",
+    aspect: Aspect | None = None,
+    round_: Round | None = None,
+    client_token: str = "",
+) -> Proposal:
+    """A young person's new idea; waits for a coach before anyone else sees it."""
+    _check_can_post(participant)
+    title, text = _check_text(title, text)
+    club = participant.club
+    if aspect is not None and aspect.club_id != club.pk:
+        raise ValidationError({"aspect": "Choose something about your club."}, code="aspect_club")
+    if round_ is not None:
+        if round_.club_id != club.pk:
+            raise ValidationError({"round": "Choose a question of your club."}, code="round_club")
+        if not round_.is_open(timezone.localdate()):
+            raise ValidationError(
+                {"round": "That question has closed. You can still share your idea on its own."},
+                code="round_closed",
+            )
+    if client_token:
+        existing = Proposal.objects.filter(author=participant, client_token=client_token).first()
+        if existing:
+            return existing
+    today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    limit = settings.COPRODUCE["PROPOSALS_PER_DAY"]
+    if participant.proposals.filter(submitted_at__gte=today_start).count() >= limit:
+        raise ValidationError(
+            "You've shared %(limit)s ideas today - that's the most for one day. "
+            "Come back tomorrow with more!",
+            code="daily_limit",
+            params={"limit": limit},
+        )
+    proposal = Proposal(
+        club=club,
+        author=participant,
+        aspect=aspect,
+        aspect_status_at_submission=aspect.status if aspect else "",
+        round=round_,
+        title=title,
+        text=text,
+        client_token=client_token[:64],
+        state=states.next_state(Kind.SUBMITTED, ""),
+        flagged_contact_details=has_contact_details(title, text),
+        submitted_at=_now(),
+    )
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        # A second tap raced the first: hand back the one that was stored.
+        return Proposal.objects.get(author=participant, client_token=client_token)
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=Kind.SUBMITTED,
+        from_state="",
+        to_state=proposal.state,
+        actor_participant=participant,
+        at=proposal.submitted_at,
+        details={"flagged_contact_details": proposal.flagged_contact_details},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_resubmit(
+    *,
+    proposal: Proposal,
+    participant: Participant,
+    title: str,
+    text: str = "",
+    aspect: Aspect | None = None,
+) -> Proposal:
+    """The author edits a returned idea and sends it back to the coach."""
+    _check_can_post(participant)
+    proposal = _locked(proposal)
+    if proposal.author_id != participant.pk:
+        raise ValidationError("Only the author can change this idea.", code="not_author")
+    title, text = _check_text(title, text)
+    if aspect is not None and aspect.club_id != proposal.club_id:
+        raise ValidationError({"aspect": "Choose something about your club."}, code="aspect_club")
+    _transition(proposal=proposal, kind=Kind.RESUBMITTED, participant=participant)
+    proposal.title, proposal.text, proposal.aspect = title, text, aspect
+    proposal.aspect_status_at_submission = aspect.status if aspect else ""
+    proposal.flagged_contact_details = has_contact_details(title, text)
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_publish(*, proposal: Proposal, by: User) -> Proposal:
+    proposal = _locked(proposal)
+    event = _transition(proposal=proposal, kind=Kind.PUBLISHED, user=by)
+    proposal.published_at = event.at
+    proposal.save(update_fields=["state", "published_at", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_return(*, proposal: Proposal, by: User, reason: str) -> Proposal:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Tell the author why, so they can change it."}, code="required"
+        )
+    proposal = _locked(proposal)
+    _transition(proposal=proposal, kind=Kind.RETURNED, user=by, details={"reason": reason})
+    proposal.return_reason = reason
+    proposal.save(update_fields=["state", "return_reason", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_escalate(*, proposal: Proposal, by: User) -> Proposal:
+    """A safeguarding concern: never published; only the fact and time are kept here."""
+    proposal = _locked(proposal)
+    event = _transition(proposal=proposal, kind=Kind.ESCALATED, user=by)
+    proposal.escalated_at = event.at
+    proposal.save(update_fields=["state", "escalated_at", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal: Proposal, participant: Participant) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.author_id != participant.pk:
+        raise ValidationError("Only the author can withdraw this idea.", code="not_author")
+    _transition(proposal=proposal, kind=Kind.WITHDRAWN, participant=participant)
+    proposal.save(update_fields=["state", "updated_at"])
+    return proposal
+
+
+# --- Supporting ------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[bool, int]:
+    """Adds or withdraws the participant's support. Returns (supporting now, count)."""
+    _check_can_post(participant)
+    proposal = _locked(proposal)
+    if proposal.club_id != participant.club_id:
+        raise ValidationError("You can only support ideas in your club.", code="other_club")
+    if proposal.author_id == participant.pk:
+        raise ValidationError("It's your idea - others can support it.", code="own_proposal")
+    if proposal.state not in (State.PUBLISHED, State.ACKNOWLEDGED):
+        raise ValidationError(
+            "This idea has been decided, so supports are closed.", code="not_open"
+        )
+    deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
+    if deleted:
+        proposal.support_count = F("support_count") - 1
+        supporting = False
+    else:
+        Support.objects.create(proposal=proposal, participant=participant)
+        proposal.support_count = F("support_count") + 1
+        supporting = True
+    proposal.save(update_fields=["support_count"])
+    proposal.refresh_from_db(fields=["support_count"])
+    return supporting, proposal.support_count
+
+
+# --- Acting on it ------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_acknowledge(
+    *, proposal: Proposal, by: User, decider: str, decide_by: date | None
+) -> Proposal:
+    """A coach has read it and says who decides and by when."""
+    from feedback.models import Decider
+
+    if decider not in Decider.values:
+        raise ValidationError({"decider": "Say who decides."}, code="decider")
+    if decide_by is None:
+        raise ValidationError({"decide_by": "Say by when it will be decided."}, code="required")
+    proposal = _locked(proposal)
+    if decide_by < timezone.localdate():
+        raise ValidationError({"decide_by": "Choose a date from today on."}, code="past")
+    event = _transition(
+        proposal=proposal,
+        kind=Kind.ACKNOWLEDGED,
+        user=by,
+        details={"decider": decider, "decide_by": decide_by.isoformat()},
+    )
+    proposal.acknowledged_at = proposal.acknowledged_at or event.at
+    proposal.decider, proposal.decide_by = decider, decide_by
+    proposal.save(update_fields=["state", "acknowledged_at", "decider", "decide_by", "updated_at"])
+    return proposal
+
+
+def _is_real_reason(text: str) -> bool:
+    """At least one sentence: several words, not a shrug."""
+    return len(text.split()) >= 5 and len(text) >= 20
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    proposal: Proposal,
+    by: User,
+    outcome: str,
+    answer: str,
+    reason: str = "",
+    deferred_until: date | None = None,
+    not_possible_aspect: Aspect | None = None,
+    duplicate_of: Proposal | None = None,
+    promised_by: date | None = None,
+) -> Decision:
+    """Records the club's decision and its public answer; keeps the supports at that moment."""
+    answer, reason = (answer or "").strip(), (reason or "").strip()
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose what you decided."
+    if not answer:
+        errors["answer"] = "Write an answer for the young people: they will read it."
+    if outcome == Outcome.DEFERRED and deferred_until is None:
+        errors["deferred_until"] = "Say when it will be looked at again."
+    if outcome == Outcome.NOT_POSSIBLE and not_possible_aspect is None:
+        errors["not_possible_aspect"] = "Name the fixed aspect that makes it not possible."
+    if outcome == Outcome.NOT_ADOPTED and not _is_real_reason(reason or answer):
+        errors["reason"] = "Give a real reason, at least one full sentence."
+    if outcome == Outcome.DUPLICATE and duplicate_of is None:
+        errors["duplicate_of"] = "Choose the idea this one duplicates."
+    if errors:
+        raise ValidationError(errors, code="invalid_decision")
+
+    proposal = _locked(proposal)
+    if not_possible_aspect is not None and not_possible_aspect.club_id != proposal.club_id:
+        raise ValidationError(
+            {"not_possible_aspect": "Choose an aspect of this club."}, code="aspect_club"
+        )
+    if duplicate_of is not None and (
+        duplicate_of.club_id != proposal.club_id or duplicate_of.pk == proposal.pk
+    ):
+        raise ValidationError(
+            {"duplicate_of": "Choose another idea of this club."}, code="duplicate_club"
+        )
+    was_negotiable = False
+    status_when_proposed = ""
+    if outcome == Outcome.NOT_POSSIBLE:
+        status_when_proposed = _aspect_status_on(not_possible_aspect, proposal.submitted_at)
+        was_negotiable = status_when_proposed == AspectStatus.NEGOTIABLE
+
+    event = _transition(
+        proposal=proposal,
+        kind=Kind.DECIDED,
+        user=by,
+        details={
+            "outcome": outcome,
+            "supports": proposal.support_count,
+            "moving_goalposts": was_negotiable,
+        },
+    )
+    decision = Decision.objects.create(
+        proposal=proposal,
+        outcome=outcome,
+        answer=answer,
+        reason=reason,
+        deferred_until=deferred_until if outcome == Outcome.DEFERRED else None,
+        promised_by=promised_by if outcome in CHANGE_OUTCOMES else None,
+        not_possible_aspect=not_possible_aspect if outcome == Outcome.NOT_POSSIBLE else None,
+        aspect_status_when_proposed=status_when_proposed,
+        moving_goalposts=was_negotiable,
+        duplicate_of=duplicate_of if outcome == Outcome.DUPLICATE else None,
+        supports_at_decision=proposal.support_count,
+        decided_by=by,
+        decided_at=event.at,
+    )
+    proposal.outcome, proposal.answer, proposal.decided_at = outcome, answer, event.at
+    proposal.deferred_until = decision.deferred_until
+    proposal.promised_by = decision.promised_by
+    proposal.duplicate_of = decision.duplicate_of
+    proposal.save()
+    if outcome == Outcome.DUPLICATE:
+        _merge_supports(source=proposal, target=duplicate_of, by=by)
+    return decision
+
+
+def _aspect_status_on(aspect: Aspect, moment) -> str:
+    """The aspect's status at a moment, from its append-only history."""
+    change = (
+        AspectChange.objects.filter(aspect=aspect, recorded_at__lte=moment)
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    if change is not None:
+        return change.new_status
+    first_later = AspectChange.objects.filter(aspect=aspect).order_by("recorded_at", "id").first()
+    return first_later.old_status or first_later.new_status if first_later else aspect.status
+
+
+def _merge_supports(*, source: Proposal, target: Proposal, by: User) -> None:
+    """Carries supporters (and the author) of a duplicate over, counting each person once."""
+    target = _locked(target)
+    already = set(target.supports.values_list("participant_id", flat=True))
+    carried = [
+        pid
+        for pid in source.supports.values_list("participant_id", flat=True)
+        if pid not in already and pid != target.author_id
+    ]
+    if (
+        source.author_id
+        and source.author_id not in already
+        and source.author_id != target.author_id
+    ):
+        carried.append(source.author_id)
+    carried = list(dict.fromkeys(carried))
+    if target.state in (State.PUBLISHED, State.ACKNOWLEDGED) and carried:
+        Support.objects.bulk_create(
+            [Support(proposal=target, participant_id=pid) for pid in carried],
+            ignore_conflicts=True,
+        )
+        target.support_count = target.supports.count()
+        target.save(update_fields=["support_count"])
+    ProposalEvent.objects.create(
+        proposal=source,
+        kind=Kind.MERGED,
+        from_state=source.state,
+        to_state=source.state,
+        actor_user=by,
+        details={"into": target.pk, "supporters_carried": len(carried)},
+    )
+
+
+@transaction.atomic
+def proposal_reopen(*, proposal: Proposal, by: User, note: str = "") -> Proposal:
+    """Looks at a decided idea again (e.g. a deferral's date has come); it can be decided anew."""
+    proposal = _locked(proposal)
+    _transition(proposal=proposal, kind=Kind.REOPENED, user=by, details={"note": note.strip()})
+    proposal.outcome, proposal.answer, proposal.decided_at = "", "", None
+    proposal.deferred_until = proposal.promised_by = None
+    proposal.duplicate_of = None
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def change_record(
+    *,
+    aspect: Aspect,
+    by: User,
+    new_value: str,
+    effective_date: date,
+    proposals: Iterable[Proposal] = (),
+    note: str = "",
+) -> AspectChange:
+    """Records the actual change to a club made because of proposals; those become done."""
+    proposals = [_locked(p) for p in proposals]
+    for proposal in proposals:
+        if proposal.club_id != aspect.club_id:
+            raise ValidationError("Link only ideas of this club.", code="other_club")
+        if proposal.state != State.DECIDED or proposal.outcome not in CHANGE_OUTCOMES:
+            raise ValidationError(
+                "Only adopted, adapted or trial ideas lead to a change.", code="not_adopted"
+            )
+    change = aspect_update(
+        aspect=aspect,
+        by=by,
+        value=new_value,
+        effective_date=effective_date,
+        note=note,
+        proposals=proposals,
+    )
+    if change is None:
+        raise ValidationError(
+            {"new_value": "That is already the current value: enter the new one."},
+            code="unchanged",
+        )
+    for proposal in proposals:
+        ProposalEvent.objects.create(
+            proposal=proposal,
+            kind=Kind.CHANGE_RECORDED,
+            from_state=proposal.state,
+            to_state=proposal.state,
+            actor_user=by,
+            details={
+                "change": change.pk,
+                "aspect": aspect.name,
+                "new_value": change.new_value,
+                "effective_date": effective_date.isoformat(),
+            },
+        )
+        event = _transition(proposal=proposal, kind=Kind.DONE, user=by)
+        proposal.done_at = event.at
+        proposal.save(update_fields=["state", "done_at", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def listened_answer_record(
+    *, proposal: Proposal, participant: Participant, answer: str, comment: str = ""
+) -> ListenedAnswer:
+    """The author's one answer to "Did you feel listened to?", after a decision."""
+    proposal = _locked(proposal)
+    if proposal.author_id != participant.pk:
+        raise ValidationError("Only the author is asked this.", code="not_author")
+    if proposal.decided_at is None:
+        raise ValidationError("You can answer once your idea is decided.", code="not_decided")
+    if ListenedAnswer.objects.filter(proposal=proposal).exists():
+        raise ValidationError("You've already answered - thank you!", code="already")
+    if answer not in ListenedAnswer.Answer.values:
+        raise ValidationError({"answer": "Choose yes, partly or no."}, code="answer")
+    comment = (comment or "").strip()
+    if len(comment) > 500 or "\x00" in comment:
+        raise ValidationError({"comment": "Keep it to 500 characters."}, code="max_length")
+    listened = ListenedAnswer.objects.create(proposal=proposal, answer=answer, comment=comment)
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=Kind.LISTENED,
+        from_state=proposal.state,
+        to_state=proposal.state,
+        actor_participant=participant,
+        details={"answer": answer},
+    )
+    return listened
+
+
+# --- Safeguarding and learning ------------------------------------------------------
+
+
+@transaction.atomic
+def concern_report(
+    *, participant: Participant, text: str, proposal: Proposal | None = None
+) -> Concern:
+    """Records a young person's concern and emails the club's coaches."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Tell us what is wrong."}, code="required")
+    if len(text) > 2000 or "\x00" in text:
+        raise ValidationError({"text": "Keep it to 2,000 characters."}, code="max_length")
+    if proposal is not None and proposal.club_id != participant.club_id:
+        proposal = None
+    concern = Concern.objects.create(
+        club=participant.club, participant=participant, proposal=proposal, text=text
+    )
+    recipients = list(
+        participant.club.coach_assignments.filter(user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    if recipients:
+        url = reverse("feedback:needs-you")
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Concern reported in {participant.club.name}",
+                message=(
+                    f"A member of {participant.club.name} has reported a concern.\n"
+                    f"Read it and act on it in Coproduce: {url}\n"
+                    "If a young person is in danger, call 999."
+                ),
+                from_email=None,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
+        )
+    return concern
+
+
+@transaction.atomic
+def concern_handle(*, concern: Concern, by: User, note: str = "") -> Concern:
+    concern.handled_at = _now()
+    concern.handled_by = by
+    concern.handled_note = (note or "").strip()
+    concern.save(update_fields=["handled_at", "handled_by", "handled_note"])
+    return concern
+
+
+@transaction.atomic
+def learning_record(
+    *,
+    club: Club,
+    by: User,
+    getting: str = "",
+    learning: str = "",
+    acting: str = "",
+    round_: Round | None = None,
+    proposal: Proposal | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> Learning:
+    getting, learning, acting = (
+        (getting or "").strip(),
+        (learning or "").strip(),
+        (acting or "").strip(),
+    )
+    if not (getting or learning or acting):
+        raise ValidationError("Answer at least one of the three questions.", code="empty")
+    note = Learning(
+        club=club,
+        round=round_,
+        proposal=proposal,
+        getting=getting,
+        learning=learning,
+        acting=acting,
+        period_start=period_start,
+        period_end=period_end,
+        recorded_by=by,
+    )
+    note.full_clean()
+    note.save()
+    return note

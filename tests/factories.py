@@ -1,0 +1,94 @@
+"""factory_boy factories. Objects users create go through the services, as users do."""
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from clubs import services as club_services
+from clubs.models import Club, District, Partner, PartnerRole, User
+from feedback import services as feedback_services
+from feedback.models import AgeBand, Participant, Proposal
+from feedback.words import pseudonym_suggestions
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def any_district() -> District:
+    return District.objects.order_by("ons_code").first()
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = Partner.Kind.SPORTS_CLUB
+    district = factory.LazyFunction(any_district)
+
+
+class ClubFactory(DjangoModelFactory):
+    """A club made as a lead makes one: with the usual aspects."""
+
+    class Meta:
+        model = Club
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Club {n}")
+    activity = "Football"
+    venue_name = "Sports hall"
+    district = factory.LazyAttribute(lambda o: o.partner.district)
+    funding_start = date(2026, 1, 5)
+    funding_end = date(2027, 7, 31)
+    stage = "delivery"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        partner = kwargs.pop("partner")
+        return club_services.club_create(partner=partner, **kwargs)
+
+
+def make_lead(partner: Partner, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    PartnerRole.objects.create(user=user, partner=partner, role=PartnerRole.Role.LEAD)
+    return user
+
+
+def make_coach(club: Club, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    PartnerRole.objects.get_or_create(user=user, partner=club.partner, role=PartnerRole.Role.COACH)
+    club_services.coach_assign(club=club, user=user)
+    return user
+
+
+def make_participant(club: Club, age_band: str = AgeBand.B16_17) -> Participant:
+    taken = set(club.participants.values_list("pseudonym", flat=True))
+    pseudonym = pseudonym_suggestions(1, taken=taken)[0]
+    participant, _phrase = feedback_services.participant_join(
+        club=club, pseudonym=pseudonym, age_band=age_band
+    )
+    return participant
+
+
+def make_proposal(participant: Participant, title: str = "Play on Thursdays", **kwargs) -> Proposal:
+    return feedback_services.proposal_submit(participant=participant, title=title, **kwargs)
+
+
+def make_published(participant: Participant, by: User, **kwargs) -> Proposal:
+    proposal = make_proposal(participant, **kwargs)
+    return feedback_services.proposal_publish(proposal=proposal, by=by)
