@@ -48,8 +48,15 @@ def build_accounts() -> dict[str, User]:
     return users
 
 
-def build() -> dict[str, User]:
-    return build_accounts()
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(email, name, role) of every demo login, for `make run` to print."""
+    return DEMO_ACCOUNTS
+
+
+def build() -> list:
+    """Builds the demo (idempotent) and returns the demo clubs for feedback's demo to fill."""
+    build_accounts()
+    return []
 
 
 @transaction.atomic

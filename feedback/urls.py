@@ -1,12 +1,12 @@
-"""Young people's pages, coaches' work on proposals, and dashboards."""
+"""Young people's pages, coaches' work on proposals, and dashboards: one namespace.
 
-from django.urls import path
+Each audience keeps its routes in its own module.
+"""
 
-from feedback.views import coaches, young_people
+from feedback.urls_coaches import urlpatterns as coach_urls
+from feedback.urls_dashboards import urlpatterns as dashboard_urls
+from feedback.urls_young_people import urlpatterns as young_people_urls
 
 app_name = "feedback"
 
-urlpatterns = [
-    path("join/", young_people.join, name="join"),
-    path("coach/needs-you/", coaches.needs_you, name="needs-you"),
-]
+urlpatterns = [*young_people_urls, *coach_urls, *dashboard_urls]

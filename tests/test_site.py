@@ -30,9 +30,7 @@ def test_home_page_says_what_coproduce_is_with_a_join_box_and_sign_in(client):
 def test_home_page_has_a_strict_csp_and_no_other_host(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in csp.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
     assert "'unsafe-inline'" not in directives["script-src"]
     assert "'unsafe-inline'" not in directives["style-src"]
     assert directives["frame-ancestors"] == ["'none'"]
@@ -40,7 +38,8 @@ def test_home_page_has_a_strict_csp_and_no_other_host(client):
     urls = re.findall(r'(?:src|href|action)="([^"]+)"', html)
     assert urls
     assert not [u for u in urls if re.match(r"^(https?:)?//", u)], "no absolute URLs to other hosts"
-    assert "<script>" not in html and " style=" not in html
+    assert "<script>" not in html
+    assert " style=" not in html
 
 
 def test_security_headers_on_the_home_page(client):

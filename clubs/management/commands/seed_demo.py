@@ -3,8 +3,10 @@
 import json
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from clubs import demo as club_demo
+from feedback import demo as feedback_demo
 
 
 class Command(BaseCommand):
@@ -15,20 +17,22 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the logins as JSON.")
 
     def handle(self, *args, reset=False, json=False, **options):
-        if reset:
-            club_demo.wipe()
-        club_demo.build()
+        with transaction.atomic():
+            if reset:
+                club_demo.wipe()
+            clubs = club_demo.build()
+            feedback_demo.build(clubs)
         self.print_logins(as_json=json)
 
     def print_logins(self, as_json: bool) -> None:
         accounts = [
             {"email": email, "password": club_demo.DEMO_PASSWORD, "role": role}
-            for email, _name, role in club_demo.DEMO_ACCOUNTS
+            for email, _name, role in club_demo.demo_accounts()
         ]
         if as_json:
             self.stdout.write(json.dumps({"logins": accounts}, indent=2))
             return
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo logins:"))
         for account in accounts:
-            self.stdout.write(f"  {account['role']:<40} {account['email']}")
+            self.stdout.write(f"  {account['role']:<44} {account['email']}")
         self.stdout.write(f"  Password for every demo login: {club_demo.DEMO_PASSWORD}")

@@ -1,0 +1,3 @@
+"""Routes for indicators and dashboards (partner leads, Energise Me staff)."""
+
+urlpatterns: list = []
