@@ -7,6 +7,7 @@ from django.db import transaction
 
 from clubs import demo as club_demo
 from feedback import demo as feedback_demo
+from feedback import demo_indicators
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 club_demo.wipe()
             clubs = club_demo.build()
             feedback_demo.build(clubs)
+            demo_indicators.build()
         self.print_logins(as_json=json)
 
     def print_logins(self, as_json: bool) -> None:
