@@ -147,3 +147,8 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_pages_are_served_compressed_to_browsers_that_accept_it(client):
+    response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.headers["Content-Encoding"] == "gzip"
