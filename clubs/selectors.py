@@ -1,16 +1,116 @@
 """Reads that club pages share, with their joins written once."""
 
+import re
+from datetime import date, timedelta
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from clubs import permissions
-from clubs.models import Aspect, Club
+from clubs.models import Aspect, AspectChange, AspectKind, Club, ClubCoach, Partner, PartnerRole
+
+# The aspects that say when and where a club meets.
+SESSION_KINDS = [AspectKind.DAY, AspectKind.START_TIME, AspectKind.LOCATION]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def clubs_for_user(*, user) -> QuerySet[Club]:
-    """The clubs a user may see, with what 'My clubs' shows, in a fixed number of queries."""
+    """The clubs a user may see, with what 'My clubs' shows, in a fixed number of queries.
+
+    Each club gets `session_aspects` (its day, start time and location) for
+    `next_session`.
+    """
     return (
         permissions.visible_clubs(user)
         .select_related("partner", "district")
-        .prefetch_related(Prefetch("aspects", queryset=Aspect.objects.order_by("order", "id")))
+        .prefetch_related(
+            Prefetch(
+                "aspects",
+                queryset=Aspect.objects.filter(kind__in=SESSION_KINDS, label="").order_by(
+                    "order", "id"
+                ),
+                to_attr="session_aspects",
+            )
+        )
         .order_by("partner__name", "name")
     )
+
+
+def _weekday(text: str) -> int | None:
+    """The weekday a club's 'day' value names ('Tuesdays', 'tue', 'Every Tuesday'), if one."""
+    for word in re.findall(r"[a-z]+", text.lower()):
+        for number, name in enumerate(WEEKDAYS):
+            if len(word) >= 3 and name.startswith(word[:3]) and name.startswith(word.rstrip("s")):
+                return number
+    return None
+
+
+def next_session(club: Club, today: date | None = None) -> str:
+    """Plain words for when and where the club next meets, from its day, start time, location.
+
+    Uses `club.session_aspects` when the selector prefetched them (no query).
+    """
+    if not club.is_active:
+        return "Not running"
+    aspects = getattr(club, "session_aspects", None)
+    if aspects is None:
+        aspects = list(club.aspects.filter(kind__in=SESSION_KINDS, label=""))
+    values = {aspect.kind: aspect.value.strip() for aspect in aspects}
+    day, time, place = (values.get(kind, "") for kind in SESSION_KINDS)
+    if not day:
+        return "Day not set yet"
+    today = today or timezone.localdate()
+    weekday = _weekday(day)
+    if weekday is None:
+        when = day
+    else:
+        session = today + timedelta(days=(weekday - today.weekday()) % 7)
+        when = f"{session:%A} {session.day} {session:%B}"
+    return ", ".join(part for part in (when, time, place) if part)
+
+
+def club_page(*, slug: str) -> Club:
+    """A club with everything its staff page shows: aspects, their history, coaches.
+
+    Fixed number of queries whatever the number of aspects, changes and coaches.
+    Raises Club.DoesNotExist.
+    """
+    changes = AspectChange.objects.select_related("recorded_by").order_by(
+        "-effective_date", "-recorded_at", "-id"
+    )
+    return (
+        Club.objects.select_related("partner", "district")
+        .prefetch_related(
+            Prefetch(
+                "aspects",
+                queryset=Aspect.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("changes", queryset=changes, to_attr="history")
+                ),
+                to_attr="aspect_list",
+            ),
+            Prefetch(
+                "coach_assignments",
+                queryset=ClubCoach.objects.select_related("user").order_by("user__name"),
+                to_attr="coach_list",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def partner_people(*, partner: Partner, exclude_club: Club | None = None) -> list:
+    """The partner's coaches and leads (for assigning), not already coaching `exclude_club`."""
+    from clubs.models import User
+
+    users = User.objects.filter(partner_roles__partner=partner, is_active=True).distinct()
+    if exclude_club is not None:
+        users = users.exclude(coach_assignments__club=exclude_club)
+    return list(users.order_by("name", "email"))
+
+
+def partner_role_names(*, partner: Partner) -> dict[int, str]:
+    """User id -> 'Coach' / 'Partner lead' for the partner's people."""
+    roles: dict[int, str] = {}
+    for role in PartnerRole.objects.filter(partner=partner).order_by("role"):
+        roles.setdefault(role.user_id, role.get_role_display())
+    return roles

@@ -22,11 +22,14 @@ from clubs.models import (
     new_join_code,
 )
 
+# Slugs that would shadow a page of the clubs section (/clubs/new/).
+RESERVED_SLUGS = {"new"}
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "club"
     slug, n = base, 2
-    while Club.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Club.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -1,12 +1,38 @@
-"""Staff-side club pages. Views parse input, check permission, call a service or selector."""
+"""Staff-side club pages. Views parse input, check permission, call a service or selector.
 
+Who may do what is decided in `clubs.permissions`: a club a user may not see is
+answered 404 (its existence is not revealed); a club they may see but not
+change is answered 403; Energise Me staff read everything and every POST of
+theirs is refused (403).
+"""
+
+from functools import wraps
+
+import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clubs import permissions, selectors
-from clubs.models import Club
+from clubs import permissions, selectors, services
+from clubs.forms import AspectForm, ClubForm, CoachAssignForm
+from clubs.models import Aspect, Club, User
+
+
+def read_only_for_county_staff(view):
+    """Energise Me staff read every club but change nothing: any POST of theirs is 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if request.method == "POST" and user.is_county_staff and not user.is_superuser:
+            raise PermissionDenied("Energise Me staff can read clubs but not change them.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _visible_club_or_404(user, slug: str) -> Club:
@@ -16,15 +42,258 @@ def _visible_club_or_404(user, slug: str) -> Club:
     return club
 
 
-@require_GET
+def _club_for(user, slug: str, may) -> Club:
+    """The club if `may(user, club)`; 404 if the user can't see it, 403 if they can't change it."""
+    club = _visible_club_or_404(user, slug)
+    if not may(user, club):
+        raise PermissionDenied("You can see this club but not change this.")
+    return club
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 @login_required
+@read_only_for_county_staff
+@require_GET
 def my_clubs(request):
-    clubs = selectors.clubs_for_user(user=request.user)
-    return render(request, "clubs/my_clubs.html", {"clubs": clubs})
+    clubs = list(selectors.clubs_for_user(user=request.user))
+    for club in clubs:
+        club.next_session = selectors.next_session(club)
+    return render(
+        request,
+        "clubs/my_clubs.html",
+        {"clubs": clubs, "can_create": permissions.can_create_club(request.user)},
+    )
 
 
-@require_GET
 @login_required
+@read_only_for_county_staff
+@require_GET
 def club_detail(request, slug):
+    try:
+        club = selectors.club_page(slug=slug)
+    except Club.DoesNotExist:
+        raise Http404("No such club.") from None
+    if not permissions.can_view_club(request.user, club):
+        raise Http404("No such club.")
+    can_edit = permissions.can_edit_club(request.user, club)
+    aspects = club.aspect_list
+    context = {
+        "club": club,
+        "can_manage": permissions.can_manage_club(request.user, club),
+        "can_edit": can_edit,
+        "negotiable": [a for a in aspects if not a.is_fixed],
+        "fixed": [a for a in aspects if a.is_fixed],
+        "next_session": selectors.next_session(_with_session_aspects(club)),
+    }
+    return render(request, "clubs/club_detail.html", context)
+
+
+def _with_session_aspects(club: Club) -> Club:
+    club.session_aspects = [
+        a for a in club.aspect_list if a.kind in selectors.SESSION_KINDS and not a.label
+    ]
+    return club
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "POST"])
+def club_create(request):
+    if not permissions.can_create_club(request.user):
+        raise PermissionDenied("Only a partner's lead can start a club.")
+    partners = permissions.led_partners(request.user).select_related("district")
+    form = ClubForm(request.POST or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        partner = fields.pop("partner")
+        try:
+            club = services.club_create(partner=partner, by=request.user, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{club.name} is set up. Fill in its aspects: what young people can change.",
+            )
+            return redirect(club)
+    return render(request, "clubs/club_form.html", {"form": form, "club": None})
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "POST"])
+def club_edit(request, slug):
+    club = _club_for(request.user, slug, permissions.can_edit_club)
+    form = ClubForm(request.POST or None, instance=club)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        club = Club.objects.select_related("partner", "district").get(pk=club.pk)
+        try:
+            services.club_update(club=club, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Club details saved.")
+            return redirect(club)
+    return render(request, "clubs/club_form.html", {"form": form, "club": club})
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "POST"])
+def club_coaches(request, slug):
+    club = _club_for(request.user, slug, permissions.can_edit_club)
+    form = CoachAssignForm(request.POST if request.POST.get("action") == "assign" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "unassign":
+            user = User.objects.filter(pk=request.POST.get("user") or 0).first()
+            if user is not None:
+                services.coach_unassign(club=club, user=user)
+                messages.success(request, f"{user} no longer coaches {club.name}.")
+            return redirect("clubs:club-coaches", slug=club.slug)
+        if form.is_valid():
+            user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+            try:
+                if user is None:
+                    raise ValidationError("No such coach.", code="coach_of_other_partner")
+                services.coach_assign(club=club, user=user)
+            except ValidationError:
+                # One message whether or not the account exists: a lead learns nothing
+                # about other partners' people.
+                form.add_error(
+                    "email",
+                    ValidationError(
+                        "Only coaches of %(partner)s can coach this club. Ask the site "
+                        "administrator to add them to %(partner)s first.",
+                        code="coach_of_other_partner",
+                        params={"partner": club.partner.name},
+                    ),
+                )
+                messages.error(request, "Nothing was saved: check the form below.")
+            else:
+                messages.success(request, f"{user} now coaches {club.name}.")
+                return redirect("clubs:club-coaches", slug=club.slug)
+    context = {
+        "club": club,
+        "form": form,
+        "coaches": club.coach_assignments.select_related("user").order_by("user__name"),
+        "available": selectors.partner_people(partner=club.partner, exclude_club=club),
+    }
+    return render(request, "clubs/club_coaches.html", context)
+
+
+@login_required
+@read_only_for_county_staff
+@require_POST
+def join_code_rotate(request, slug):
+    club = _club_for(request.user, slug, permissions.can_edit_club)
+    code = services.join_code_rotate(club=club)
+    messages.success(
+        request, f"The new join code is {code}. The old code no longer works: print a new poster."
+    )
+    return redirect(club)
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "POST"])
+def aspect_create(request, slug):
+    club = _club_for(request.user, slug, permissions.can_manage_club)
+    form = AspectForm(request.POST or None, initial={"status": "negotiable"})
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                aspect = services.aspect_create(
+                    club=club,
+                    kind=data["kind"],
+                    label=data["label"],
+                    value=data["value"],
+                    status=data["status"],
+                    room=data["room"],
+                    reason=data["reason"],
+                    by=request.user,
+                    effective_date=data["effective_date"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"{aspect.name} added.")
+                return redirect(club)
+        messages.error(request, "Nothing was saved: check the form below.")
+    return render(request, "clubs/aspect_form.html", {"form": form, "club": club, "aspect": None})
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "POST"])
+def aspect_edit(request, slug, pk):
+    club = _club_for(request.user, slug, permissions.can_manage_club)
+    aspect = get_object_or_404(Aspect, pk=pk, club=club)
+    initial = {
+        "value": aspect.value,
+        "status": aspect.status,
+        "room": aspect.room,
+        "reason": aspect.reason,
+    }
+    form = AspectForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                change = services.aspect_update(
+                    aspect=aspect,
+                    by=request.user,
+                    value=data["value"],
+                    status=data["status"],
+                    room=data["room"],
+                    reason=data["reason"],
+                    effective_date=data["effective_date"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if change is None:
+                    messages.info(request, f"{aspect.name}: nothing changed.")
+                else:
+                    messages.success(request, f"{aspect.name} saved; the change is in its history.")
+                return redirect(club)
+        messages.error(request, "Nothing was saved: check the form below.")
+    return render(request, "clubs/aspect_form.html", {"form": form, "club": club, "aspect": aspect})
+
+
+def qr_svg(url: str) -> str:
+    """The URL as a QR code, inline SVG without style attributes (strict CSP)."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=10, border=4, omitsize=True, svgclass="qr-code", title="QR code")
+    return mark_safe(svg)  # noqa: S308 - segno's own markup: modules as a path, no user text
+
+
+def join_url(request, club: Club) -> str:
+    # Built by hand: the young people's join page lives at /join/<code>/.
+    return request.build_absolute_uri(f"/join/{club.join_code}/")
+
+
+@login_required
+@read_only_for_county_staff
+@require_GET
+def poster(request, slug):
     club = _visible_club_or_404(request.user, slug)
-    return render(request, "clubs/club_detail.html", {"club": club})
+    aspects = list(club.aspects.order_by("order", "id"))
+    url = join_url(request, club)
+    context = {
+        "club": club,
+        "join_url": url,
+        "qr": qr_svg(url),
+        "negotiable": [a for a in aspects if not a.is_fixed],
+        "fixed": [a for a in aspects if a.is_fixed],
+    }
+    return render(request, "clubs/poster.html", context)

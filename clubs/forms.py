@@ -1,0 +1,184 @@
+"""Input validation for the staff club pages; every ValidationError has a code."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clubs.models import AspectKind, AspectStatus, Club, District, Partner
+
+FIXED_WITHOUT_REASON = "Say why this can't change: young people will read the reason."
+
+
+def _helper(submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", submit))
+    return helper
+
+
+class ClubForm(forms.ModelForm):
+    """A club's details, as its partner's lead sets them."""
+
+    class Meta:
+        model = Club
+        fields = [
+            "partner",
+            "name",
+            "activity",
+            "venue_name",
+            "venue_address",
+            "district",
+            "min_age",
+            "max_age",
+            "funding_start",
+            "funding_end",
+            "stage",
+            "is_active",
+        ]
+        labels = {
+            "name": "Club name",
+            "venue_name": "Venue",
+            "venue_address": "Venue address",
+            "min_age": "Youngest age",
+            "max_age": "Oldest age",
+            "funding_start": "Funding starts",
+            "funding_end": "Funding ends",
+            "stage": "Stage",
+            "is_active": "Running (untick when the club stops)",
+        }
+        widgets = {
+            "venue_address": forms.Textarea(attrs={"rows": 3}),
+            "funding_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "funding_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.current()
+        if self.instance.pk:
+            # A club stays with its partner; the admin can move one if ever needed.
+            del self.fields["partner"]
+        else:
+            self.fields["partner"].queryset = partners if partners is not None else Partner.objects
+            self.fields["partner"].empty_label = None
+        self.helper = _helper("Save club")
+        self.helper.layout = Layout(
+            *([Field("partner")] if "partner" in self.fields else []),
+            Field("name"),
+            Field("activity"),
+            Field("venue_name"),
+            Field("venue_address"),
+            Field("district"),
+            Div(
+                Div(Field("min_age"), css_class="col-6"),
+                Div(Field("max_age"), css_class="col-6"),
+                css_class="row",
+            ),
+            Div(
+                Div(Field("funding_start"), css_class="col-sm-6"),
+                Div(Field("funding_end"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("stage"),
+            Field("is_active"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("funding_start"), data.get("funding_end")
+        if start and end and end < start:
+            self.add_error(
+                "funding_end",
+                ValidationError("Funding must end after it starts.", code="funding_order"),
+            )
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "max_age",
+                ValidationError("The oldest age must be at least the youngest.", code="age_order"),
+            )
+        return data
+
+
+class AspectForm(forms.Form):
+    """An aspect's value and status. Fixed needs a reason; negotiable may say how much room."""
+
+    kind = forms.ChoiceField(label="What is it about?", choices=AspectKind.choices)
+    label = forms.CharField(
+        label="Name (for 'Other')",
+        max_length=60,
+        required=False,
+        help_text="For example 'Warm-up' or 'Breaks'.",
+    )
+    value = forms.CharField(
+        label="What it is now",
+        max_length=200,
+        required=False,
+        help_text="For example 'Tuesdays' or 'Sports hall'.",
+    )
+    status = forms.ChoiceField(
+        label="Can young people change it?",
+        choices=[
+            (AspectStatus.NEGOTIABLE, "Yes, it can change"),
+            (AspectStatus.FIXED, "No, it can't change"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    room = forms.CharField(
+        label="How much room is there?",
+        max_length=200,
+        required=False,
+        help_text="If it can change, for example 'any weekday after 3.30pm'.",
+    )
+    reason = forms.CharField(
+        label="Why can't it change?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required if it can't change. Young people will read this.",
+    )
+    effective_date = forms.DateField(
+        label="From when",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The date the change takes effect.",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=300,
+        required=False,
+        help_text="Kept with the history, for staff.",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        if editing:
+            # The kind of an aspect stays; a different thing is a new aspect.
+            del self.fields["kind"]
+            del self.fields["label"]
+        else:
+            del self.fields["note"]
+        self.fields["effective_date"].initial = timezone.localdate()
+        self.helper = _helper("Save")
+        self.helper.layout = Layout(*self.fields.keys())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == AspectKind.OTHER and not (data.get("label") or "").strip():
+            self.add_error(
+                "label",
+                ValidationError("Give this aspect a name.", code="other_needs_label"),
+            )
+        if data.get("status") == AspectStatus.FIXED and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", ValidationError(FIXED_WITHOUT_REASON, code="fixed_without_reason")
+            )
+        return data
+
+
+class CoachAssignForm(forms.Form):
+    email = forms.EmailField(
+        label="Coach's email address",
+        help_text="They need an account as a coach of this partner.",
+    )
