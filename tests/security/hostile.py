@@ -1,4 +1,5 @@
 """Hostile text for property-based tests: whatever people (or scripts) might post."""
+# ruff: noqa: RUF001 - deliberately ambiguous characters: that is the point of hostile input.
 
 from hypothesis import strategies as st
 
