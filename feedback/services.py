@@ -463,6 +463,11 @@ def proposal_decide(
         errors["reason"] = "Give a real reason, at least one full sentence."
     if outcome == Outcome.DUPLICATE and duplicate_of is None:
         errors["duplicate_of"] = "Choose the idea this one duplicates."
+    today = timezone.localdate()
+    if outcome == Outcome.DEFERRED and deferred_until is not None and deferred_until <= today:
+        errors["deferred_until"] = "Choose a date after today."
+    if outcome in CHANGE_OUTCOMES and promised_by is not None and promised_by < today:
+        errors["promised_by"] = "Choose a date from today on."
     if errors:
         raise ValidationError(errors, code="invalid_decision")
 
@@ -472,7 +477,11 @@ def proposal_decide(
             {"not_possible_aspect": "Choose an aspect of this club."}, code="aspect_club"
         )
     if duplicate_of is not None and (
-        duplicate_of.club_id != proposal.club_id or duplicate_of.pk == proposal.pk
+        duplicate_of.club_id != proposal.club_id
+        or duplicate_of.pk == proposal.pk
+        # Members must be able to read the idea they are pointed to.
+        or duplicate_of.published_at is None
+        or duplicate_of.state == State.ESCALATED
     ):
         raise ValidationError(
             {"duplicate_of": "Choose another idea of this club."}, code="duplicate_club"
@@ -547,7 +556,10 @@ def _merge_supports(*, source: Proposal, target: Proposal, by: User) -> None:
     ):
         carried.append(source.author_id)
     carried = list(dict.fromkeys(carried))
-    if target.state in (State.PUBLISHED, State.ACKNOWLEDGED) and carried:
+    if target.state not in (State.PUBLISHED, State.ACKNOWLEDGED):
+        # Supports on a decided idea are closed: nobody is carried over.
+        carried = []
+    if carried:
         Support.objects.bulk_create(
             [Support(proposal=target, participant_id=pid) for pid in carried],
             ignore_conflicts=True,
@@ -700,6 +712,9 @@ def concern_report(
 
 @transaction.atomic
 def concern_handle(*, concern: Concern, by: User, note: str = "") -> Concern:
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.handled_at is not None:
+        raise ValidationError("This concern has already been handled.", code="already_handled")
     concern.handled_at = _now()
     concern.handled_by = by
     concern.handled_note = (note or "").strip()
@@ -727,6 +742,14 @@ def learning_record(
     )
     if not (getting or learning or acting):
         raise ValidationError("Answer at least one of the three questions.", code="empty")
+    if (round_ is not None and round_.club_id != club.pk) or (
+        proposal is not None and proposal.club_id != club.pk
+    ):
+        raise ValidationError("Link only a question or idea of this club.", code="other_club")
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError(
+            {"period_end": "The period must end after it starts."}, code="period_order"
+        )
     note = Learning(
         club=club,
         round=round_,

@@ -1,0 +1,228 @@
+"""Coaches' forms: input checks only; the rules live in `feedback.services`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clubs.models import Club
+from feedback.models import CHANGE_OUTCOMES, Decider, Outcome
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, rename=None) -> None:
+    """Puts a service's ValidationError on the form: on its field where the form has one."""
+    rename = rename or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            name = rename.get(name, name)
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+    else:
+        for e in error.error_list:
+            form.add_error(None, e)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you returning it? The author reads this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Tell the author why, so they can change it."},
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    decider = forms.ChoiceField(label="Who decides?", choices=Decider.choices)
+    decide_by = forms.DateField(
+        label="Decided by",
+        widget=DateInput(),
+        error_messages={"required": "Say by when it will be decided."},
+    )
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What did you decide?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you decided."},
+    )
+    answer = forms.CharField(
+        label="Public answer (young people read this)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="Plain words: what you decided and why.",
+        error_messages={"required": "Write an answer for the young people: they will read it."},
+    )
+    reason = forms.CharField(
+        label="Reason, if not adopted (at least one full sentence)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    deferred_until = forms.DateField(
+        label="If deferred: looked at again on", widget=DateInput(), required=False
+    )
+    not_possible_aspect = forms.ModelChoiceField(
+        label="If not possible: the fixed aspect that stops it",
+        queryset=None,
+        required=False,
+    )
+    duplicate_of = forms.ModelChoiceField(
+        label="If a duplicate: the idea it duplicates", queryset=None, required=False
+    )
+    promised_by = forms.DateField(
+        label="If adopted or a trial: the change is promised by",
+        widget=DateInput(),
+        required=False,
+    )
+    change_aspect = forms.ModelChoiceField(
+        label="Record the change now (optional): aspect", queryset=None, required=False
+    )
+    change_value = forms.CharField(label="New value", max_length=200, required=False)
+    change_effective = forms.DateField(label="From", widget=DateInput(), required=False)
+    confirm_moving_goalposts = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, club: Club, duplicates, **kwargs):
+        super().__init__(*args, **kwargs)
+        aspects = club.aspects.all()
+        self.fields["not_possible_aspect"].queryset = aspects
+        self.fields["change_aspect"].queryset = aspects
+        self.fields["duplicate_of"].queryset = duplicates
+
+    def clean(self):
+        data = super().clean()
+        change = [data.get("change_aspect"), data.get("change_value"), data.get("change_effective")]
+        if any(change):
+            if data.get("outcome") not in CHANGE_OUTCOMES:
+                raise ValidationError(
+                    "A change is recorded only for adopted, adapted or trial ideas.",
+                    code="change_not_adopted",
+                )
+            if not all(change):
+                raise ValidationError(
+                    "To record the change, give the aspect, its new value and the date.",
+                    code="change_incomplete",
+                )
+        return data
+
+    @property
+    def has_change(self) -> bool:
+        return bool(self.cleaned_data.get("change_aspect"))
+
+
+class ChangeForm(forms.Form):
+    aspect = forms.ModelChoiceField(label="Aspect", queryset=None)
+    new_value = forms.CharField(
+        label="New value",
+        max_length=200,
+        error_messages={"required": "Enter the new value."},
+    )
+    effective_date = forms.DateField(
+        label="From", widget=DateInput(), error_messages={"required": "Say from when."}
+    )
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = club.aspects.all()
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label="Why look at it again? (optional)", max_length=500, required=False)
+
+
+class RoundForm(forms.Form):
+    question = forms.CharField(
+        label="Question for the young people",
+        max_length=200,
+        error_messages={"required": "Write the question you are asking."},
+    )
+    description = forms.CharField(
+        label="More detail (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    aspect = forms.ModelChoiceField(
+        label="About (optional)", queryset=None, required=False, empty_label="Anything"
+    )
+    opens_on = forms.DateField(label="Opens on", widget=DateInput())
+    closes_on = forms.DateField(label="Closes on", widget=DateInput())
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = club.aspects.all()
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error(
+                "closes_on",
+                ValidationError("It must close on or after the day it opens.", code="order"),
+            )
+        return data
+
+
+class LearningForm(forms.Form):
+    round = forms.ModelChoiceField(
+        label="About a question (optional)", queryset=None, required=False
+    )
+    proposal = forms.ModelChoiceField(
+        label="About an idea (optional)", queryset=None, required=False
+    )
+    period_start = forms.DateField(
+        label="Or for a term or period: from", widget=DateInput(), required=False
+    )
+    period_end = forms.DateField(label="to", widget=DateInput(), required=False)
+    getting = forms.CharField(
+        label="What are the young people getting out of this?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+    learning = forms.CharField(
+        label="What am I learning from them?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+    acting = forms.CharField(
+        label="How will I act on it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+    )
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = club.rounds.all()
+        self.fields["proposal"].queryset = club.proposals.visible_to_members()
+
+
+class RecordFilterForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput(), required=False)
+    end = forms.DateField(label="To", widget=DateInput(), required=False)
+    aspect = forms.ModelChoiceField(
+        label="Aspect", queryset=None, required=False, empty_label="All aspects"
+    )
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = club.aspects.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("The period must end after it starts.", code="order")
+        return data
+
+
+class ConcernHandleForm(forms.Form):
+    note = forms.CharField(label="What you did (optional)", max_length=2000, required=False)
