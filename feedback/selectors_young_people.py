@@ -1,0 +1,422 @@
+"""Reads for young people's pages, each a fixed number of queries whatever the data.
+
+Also the plain words young people see for a proposal's state, outcome and
+timeline, kept here so every page says the same thing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from clubs.models import Aspect, AspectChange, AspectKind
+from feedback.models import (
+    Concern,
+    Decider,
+    ListenedAnswer,
+    Outcome,
+    Participant,
+    Proposal,
+    ProposalEvent,
+    Round,
+    State,
+    Support,
+)
+
+Kind = ProposalEvent.Kind
+
+OPEN_STATES = (State.PUBLISHED, State.ACKNOWLEDGED)
+ANSWERED_STATES = (State.DECIDED, State.DONE)
+ANSWERED_SHOWN = 10
+OPEN_SHOWN = 50
+MINE_SHOWN = 20
+
+# What a young person reads for an outcome.
+OUTCOME_WORDS = {
+    Outcome.ADOPTED: "Yes, we're doing it",
+    Outcome.ADAPTED: "Yes, with some changes",
+    Outcome.TRIAL: "We're trying it out",
+    Outcome.DEFERRED: "Not yet: we'll look at it again",
+    Outcome.NOT_POSSIBLE: "Not possible: it's about something that can't change",
+    Outcome.NOT_ADOPTED: "Not this time",
+    Outcome.DUPLICATE: "Joined with a similar idea",
+}
+
+# (chip words, chip css class) for each state a reader sees.
+CHIPS = {
+    State.SUBMITTED: ("Waiting for your coach", "chip-waiting"),
+    State.RETURNED: ("Sent back to you", "chip-returned"),
+    State.ESCALATED: ("Your coach is looking after this", "chip-waiting"),
+    State.PUBLISHED: ("Open", "chip-open"),
+    State.ACKNOWLEDGED: ("Being looked at", "chip-open"),
+    State.DECIDED: ("Answered", "chip-decided"),
+    State.DONE: ("Done", "chip-decided"),
+    State.LAPSED: ("Promise not kept yet", "chip-returned"),
+    State.WITHDRAWN: ("Withdrawn", ""),
+}
+
+
+def _supported_by(participant: Participant):
+    return Exists(Support.objects.filter(proposal=OuterRef("pk"), participant=participant))
+
+
+def _decorate(proposals, participant: Participant, today: date):
+    """Adds what the templates read: chip, outcome words, who may support."""
+    for proposal in proposals:
+        shown = proposal.display_state(today)
+        proposal.chip_label, proposal.chip_class = CHIPS.get(shown, (shown, ""))
+        proposal.outcome_words = OUTCOME_WORDS.get(proposal.outcome, "")
+        proposal.is_mine = proposal.author_id == participant.pk
+        proposal.is_open = proposal.state in OPEN_STATES and proposal.published_at is not None
+        proposal.can_support = (
+            proposal.is_open and not proposal.is_mine and not participant.is_blocked
+        )
+        if not hasattr(proposal, "supported"):
+            proposal.supported = False
+    return proposals
+
+
+def _changes_prefetch() -> Prefetch:
+    return Prefetch(
+        "changes",
+        queryset=AspectChange.objects.select_related("aspect").order_by("effective_date", "id"),
+        to_attr="recorded_changes",
+    )
+
+
+@dataclass
+class NextSession:
+    day: str = ""
+    start_time: str = ""
+    duration: str = ""
+    place: str = ""
+    upcoming: list = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.day or self.start_time or self.place)
+
+
+def _next_session(club, aspects: list[Aspect]) -> NextSession:
+    session = NextSession(place=club.venue_name)
+    for aspect in aspects:
+        value = aspect.value_now
+        if aspect.kind == AspectKind.DAY and not session.day:
+            session.day = value
+        elif aspect.kind == AspectKind.START_TIME and not session.start_time:
+            session.start_time = value
+        elif aspect.kind == AspectKind.DURATION and not session.duration:
+            session.duration = value
+        elif aspect.kind == AspectKind.LOCATION and value:
+            session.place = value
+        session.upcoming.extend(aspect.upcoming)
+    session.upcoming.sort(key=lambda c: c.effective_date)
+    return session
+
+
+def club_aspects(*, club, today: date) -> list[Aspect]:
+    """The club's aspects with any change already recorded but not yet in effect.
+
+    An aspect's `value` moves as soon as a change is recorded; until its
+    effective date the session still runs on the old value (`value_now`).
+    """
+    aspects = list(
+        club.aspects.prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=AspectChange.objects.filter(effective_date__gt=today).order_by(
+                    "effective_date", "id"
+                ),
+                to_attr="upcoming",
+            )
+        )
+    )
+    for aspect in aspects:
+        value_changes = [c for c in aspect.upcoming if c.value_changed]
+        aspect.upcoming = value_changes
+        aspect.value_now = value_changes[0].old_value if value_changes else aspect.value
+    return aspects
+
+
+@dataclass
+class ClubHome:
+    participant: Participant
+    aspects: list
+    negotiable: list
+    fixed: list
+    next_session: NextSession
+    rounds: list
+    open_proposals: list
+    answered: list
+    mine: list
+    new_since: list
+
+
+def member_home(*, participant: Participant, today: date) -> ClubHome:
+    """Everything on a young person's club page, in a fixed number of queries (8 or 9)."""
+    club = participant.club
+    aspects = club_aspects(club=club, today=today)
+    rounds = list(Round.objects.filter(club=club).open_on(today).order_by("closes_on", "id"))
+    visible = club.proposals.visible_to_members().select_related("author", "aspect")
+    open_proposals = list(
+        visible.filter(state__in=OPEN_STATES)
+        .annotate(supported=_supported_by(participant))
+        .order_by("-published_at", "-id")[:OPEN_SHOWN]
+    )
+    answered = list(
+        visible.filter(state__in=ANSWERED_STATES)
+        .annotate(supported=_supported_by(participant))
+        .prefetch_related(_changes_prefetch())
+        .order_by("-decided_at", "-id")[:ANSWERED_SHOWN]
+    )
+    mine = list(
+        participant.proposals.exclude(state=State.WITHDRAWN)
+        .select_related("aspect")
+        .order_by("-submitted_at", "-id")[:MINE_SHOWN]
+    )
+    new_since = []
+    since = participant.previous_seen_at
+    if since is not None:
+        new_since = list(
+            club.proposals.filter(
+                Q(
+                    author=participant,
+                    state__in=[*ANSWERED_STATES, State.RETURNED, *OPEN_STATES],
+                )
+                & (
+                    Q(published_at__gt=since)
+                    | Q(decided_at__gt=since)
+                    | Q(done_at__gt=since)
+                    | Q(state=State.RETURNED, updated_at__gt=since)
+                )
+                | Q(
+                    Exists(
+                        Support.objects.filter(proposal=OuterRef("pk"), participant=participant)
+                    ),
+                    state__in=ANSWERED_STATES,
+                )
+                & (Q(decided_at__gt=since) | Q(done_at__gt=since))
+            ).order_by("-updated_at", "-id")[:MINE_SHOWN]
+        )
+    for group in (open_proposals, answered, mine, new_since):
+        _decorate(group, participant, today)
+    return ClubHome(
+        participant=participant,
+        aspects=aspects,
+        negotiable=[a for a in aspects if not a.is_fixed],
+        fixed=[a for a in aspects if a.is_fixed],
+        next_session=_next_session(club, aspects),
+        rounds=rounds,
+        open_proposals=open_proposals,
+        answered=answered,
+        mine=mine,
+        new_since=new_since,
+    )
+
+
+def proposals_for_member(participant: Participant) -> QuerySet[Proposal]:
+    """What a member may open: their own ideas, and the club's published ones."""
+    return participant.club.proposals.filter(
+        Q(author=participant) | Q(published_at__isnull=False) & ~Q(state=State.ESCALATED)
+    )
+
+
+def proposal_for_member(*, participant: Participant, pk: int, today: date) -> Proposal | None:
+    """One proposal with what its page shows, or None where the member may not see it.
+
+    Queries: the proposal (with author, aspect, round, listened answer), its
+    events, its recorded changes: three whatever their number.
+    """
+    proposal = (
+        proposals_for_member(participant)
+        .select_related("author", "aspect", "round", "listened", "duplicate_of")
+        .annotate(supported=_supported_by(participant))
+        .prefetch_related(
+            Prefetch("events", queryset=ProposalEvent.objects.order_by("at", "id")),
+            _changes_prefetch(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        return None
+    _decorate([proposal], participant, today)
+    proposal.timeline = timeline(proposal, participant)
+    try:
+        proposal.listened_answer = proposal.listened
+    except ListenedAnswer.DoesNotExist:
+        proposal.listened_answer = None
+    proposal.can_answer_listened = (
+        proposal.is_mine
+        and proposal.decided_at is not None
+        and proposal.listened_answer is None
+        and not participant.is_blocked
+    )
+    return proposal
+
+
+def proposal_card(*, participant: Participant, pk: int, today: date) -> Proposal | None:
+    """A published proposal as a card (after a support), or None if not visible."""
+    proposal = (
+        participant.club.proposals.visible_to_members()
+        .select_related("author", "aspect")
+        .annotate(supported=_supported_by(participant))
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is not None:
+        _decorate([proposal], participant, today)
+    return proposal
+
+
+@dataclass
+class Step:
+    at: datetime
+    words: str
+
+
+def _event_words(event: ProposalEvent, proposal: Proposal, is_author: bool) -> str | None:
+    """A step in plain words, or None where this reader should not see it."""
+    details = event.details or {}
+    who = "You" if is_author else proposal.author_name
+    if event.kind == Kind.SUBMITTED:
+        return f"{who} shared this idea."
+    if event.kind == Kind.RESUBMITTED:
+        return "You changed it and sent it to your coach again." if is_author else None
+    if event.kind == Kind.RETURNED:
+        if not is_author:
+            return None
+        reason = details.get("reason") or proposal.return_reason
+        return f"Your coach sent it back to you: \u201c{reason}\u201d"
+    if event.kind == Kind.ESCALATED:
+        return "Your coach took it off the board and is looking after it." if is_author else None
+    if event.kind == Kind.PUBLISHED:
+        return "Your coach put it up for everyone in the club to see and support."
+    if event.kind == Kind.ACKNOWLEDGED:
+        decider = details.get("decider")
+        decider_words = Decider(decider).label if decider in Decider.values else "Someone"
+        by = details.get("decide_by")
+        when = ""
+        if by:
+            when = f" by {date.fromisoformat(by):%-d %B %Y}"
+        return f"Your coach read it. {decider_words} will decide{when}."
+    if event.kind == Kind.DECIDED:
+        outcome = details.get("outcome")
+        return f"Decided: {OUTCOME_WORDS.get(outcome, 'answered')}."
+    if event.kind == Kind.REOPENED:
+        return "Your coach is looking at it again."
+    if event.kind == Kind.MERGED:
+        return "Joined with a similar idea; its supporters were carried over."
+    if event.kind == Kind.CHANGE_RECORDED:
+        aspect = details.get("aspect", "The club")
+        value = details.get("new_value", "")
+        effective = details.get("effective_date")
+        from_when = f" from {date.fromisoformat(effective):%-d %B %Y}" if effective else ""
+        return f"Change made: {aspect} is now \u201c{value}\u201d{from_when}."
+    if event.kind == Kind.DONE:
+        return "Done: the change is made."
+    if event.kind == Kind.WITHDRAWN:
+        return f"{who} withdrew it."
+    if event.kind == Kind.LISTENED:
+        return "You said whether you felt listened to." if is_author else None
+    return None
+
+
+def timeline(proposal: Proposal, participant: Participant) -> list[Step]:
+    is_author = proposal.author_id == participant.pk
+    steps = []
+    for event in proposal.events.all():
+        words = _event_words(event, proposal, is_author)
+        if words:
+            steps.append(Step(at=event.at, words=words))
+    return steps
+
+
+def my_data(*, participant: Participant) -> dict:
+    """Everything kept about a young person, for 'download my data'."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    proposals = list(
+        participant.proposals.select_related("aspect", "round", "listened")
+        .prefetch_related(Prefetch("events", queryset=ProposalEvent.objects.order_by("at", "id")))
+        .order_by("submitted_at", "id")
+    )
+    supports = list(participant.supports.select_related("proposal").order_by("created_at", "id"))
+    concerns = list(
+        Concern.objects.filter(participant=participant)
+        .select_related("proposal")
+        .order_by("reported_at", "id")
+    )
+    listened = []
+    proposal_rows = []
+    for p in proposals:
+        try:
+            answer = p.listened
+        except ListenedAnswer.DoesNotExist:
+            answer = None
+        if answer is not None:
+            listened.append(
+                {
+                    "proposal": p.pk,
+                    "answer": answer.answer,
+                    "comment": answer.comment,
+                    "at": when(answer.at),
+                }
+            )
+        proposal_rows.append(
+            {
+                "id": p.pk,
+                "title": p.title,
+                "text": p.text,
+                "aspect": p.aspect.name if p.aspect else None,
+                "round": p.round.question if p.round else None,
+                "state": p.state,
+                "submitted_at": when(p.submitted_at),
+                "published_at": when(p.published_at),
+                "return_reason": p.return_reason,
+                "support_count": p.support_count,
+                "outcome": p.outcome,
+                "answer": p.answer,
+                "decided_at": when(p.decided_at),
+                "done_at": when(p.done_at),
+                "events": [
+                    {
+                        "kind": e.kind,
+                        "from_state": e.from_state,
+                        "to_state": e.to_state,
+                        "at": when(e.at),
+                        "by_you": e.actor_participant_id == participant.pk,
+                    }
+                    for e in p.events.all()
+                ],
+            }
+        )
+    return {
+        "about": "Everything Coproduce keeps about you in this club.",
+        "participant": {
+            "club": participant.club.name,
+            "pseudonym": participant.pseudonym,
+            "age_band": participant.age_band,
+            "is_blocked": participant.is_blocked,
+            "blocked_at": when(participant.blocked_at),
+            "joined_at": when(participant.joined_at),
+            "last_seen_at": when(participant.last_seen_at),
+            "previous_seen_at": when(participant.previous_seen_at),
+        },
+        "proposals": proposal_rows,
+        "supports": [
+            {"proposal": s.proposal_id, "title": s.proposal.title, "at": when(s.created_at)}
+            for s in supports
+        ],
+        "concerns": [
+            {
+                "text": c.text,
+                "proposal": c.proposal_id,
+                "reported_at": when(c.reported_at),
+            }
+            for c in concerns
+        ],
+        "listened_answers": listened,
+    }
