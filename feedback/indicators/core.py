@@ -1,0 +1,1029 @@
+"""The eight tokenism indicators, computed in SQL for one club or many at once.
+
+Each indicator is an explained flag (DESIGN.md, "Making tokenism visible"): a
+status (green, amber, red, or "not enough data"), its value, the rule in plain
+words, and the ids of the records behind it. Every figure comes from a fixed
+number of aggregate queries over all the clubs asked for, so the cost of a
+county dashboard does not grow with the number of clubs.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length, NullIf, Trim
+from django.utils import timezone
+
+from clubs.models import Aspect, AspectChange, AspectStatus, Club
+from feedback.models import (
+    CHANGE_OUTCOMES,
+    Decision,
+    ListenedAnswer,
+    Outcome,
+    Participant,
+    Proposal,
+    State,
+    Support,
+)
+
+GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
+STATUS_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NONE: "Not enough data"}
+# Worst first, for sorting and for rolling up.
+SEVERITY = {RED: 0, AMBER: 1, GREEN: 2, NONE: 3}
+
+SILENT = "silent_consultation"
+SLOW = "slow_response"
+CHANGES = "nothing_changes"
+UNEXPLAINED = "unexplained_no"
+NEGOTIABLE = "nothing_negotiable"
+VOICE = "narrow_voice"
+PROMISES = "broken_promises"
+TIMELINE = "late_start_early_stop"
+
+# key -> (name, short name for tables, grounding)
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    SILENT: (
+        "Silent consultation",
+        "Silent",
+        "Hart rung 1 (consulted, never told); Lundy: Influence",
+    ),
+    SLOW: ("Slow response", "Slow", "Lundy: Audience"),
+    CHANGES: ("Nothing changes", "Changes", "Hart rung 3, tokenism"),
+    UNEXPLAINED: ("Unexplained no", "Unexplained", "Be open about what you can and cannot do"),
+    NEGOTIABLE: ("Nothing negotiable", "Negotiable", "Hart rung 2, decoration; Lundy: Space"),
+    VOICE: ("Narrow voice", "Voice", "Lundy: Space"),
+    PROMISES: ("Broken promises", "Promises", "Hart rung 5"),
+    TIMELINE: (
+        "Late start, early stop",
+        "Start/stop",
+        "From inception, through the end of funding, and beyond",
+    ),
+}
+
+UNDECIDED = (State.PUBLISHED, State.ACKNOWLEDGED)
+NOT_COUNTED = (State.ESCALATED, State.WITHDRAWN)
+
+
+def thresholds() -> dict:
+    return settings.COPRODUCE_INDICATORS
+
+
+# --- The window ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period of whole days, start and end included, judged as at `as_of`."""
+
+    start: date
+    end: date
+    as_of: datetime
+
+    @classmethod
+    def make(cls, start: date | None = None, end: date | None = None) -> Window:
+        today = timezone.localdate()
+        end = end or today
+        start = start or end - timedelta(weeks=thresholds()["WINDOW_WEEKS"])
+        end_dt = _day_start(end + timedelta(days=1))
+        return cls(start=start, end=end, as_of=min(timezone.now(), end_dt))
+
+    @property
+    def start_dt(self) -> datetime:
+        return _day_start(self.start)
+
+    @property
+    def end_dt(self) -> datetime:
+        """The first moment after the window (exclusive)."""
+        return _day_start(self.end + timedelta(days=1))
+
+    @property
+    def as_of_date(self) -> date:
+        return timezone.localtime(self.as_of).date()
+
+    @property
+    def is_default(self) -> bool:
+        default = Window.make()
+        return self.start == default.start and self.end == default.end
+
+    def in_window(self, field_name: str) -> Q:
+        return Q(**{f"{field_name}__gte": self.start_dt, f"{field_name}__lt": self.end_dt})
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# --- Results -----------------------------------------------------------------------
+
+
+@dataclass
+class Indicator:
+    key: str
+    status: str
+    value: float | int | None
+    display: str
+    records: int
+    explanation: str
+    evidence: list[int] = field(default_factory=list)
+    evidence_kind: str = "proposal"  # or "aspect"
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return INDICATORS[self.key][0]
+
+    @property
+    def short_name(self) -> str:
+        return INDICATORS[self.key][1]
+
+    @property
+    def grounding(self) -> str:
+        return INDICATORS[self.key][2]
+
+    @property
+    def rule(self) -> str:
+        return rule_text(self.key)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.status]
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "value": self.value,
+            "records": self.records,
+            "evidence": {f"{self.evidence_kind}s": sorted(self.evidence)},
+        }
+
+
+def rule_text(key: str) -> str:
+    t = thresholds()
+    m = t["MIN_RECORDS"]
+    rules = {
+        SILENT: (
+            f"Share of published proposals with no public answer {t['SILENT_AFTER_DAYS']} days "
+            f"after they were submitted. Amber over {t['SILENT_AMBER_OVER_PCT']}%, "
+            f"red over {t['SILENT_RED_OVER_PCT']}%. Counts proposals submitted in the period "
+            f"at least {t['SILENT_AFTER_DAYS']} days ago; fewer than {m} is not enough data."
+        ),
+        SLOW: (
+            "Median days from submission to the first response (acknowledged or decided); "
+            f"proposals still waiting count with their wait so far once it passes "
+            f"{t['SLOW_AMBER_OVER_DAYS']} days. Amber over {t['SLOW_AMBER_OVER_DAYS']} days, "
+            f"red over {t['SLOW_RED_OVER_DAYS']} days, or red whenever any proposal has waited "
+            f"over {t['STALLED_AFTER_DAYS']} days without a decision (stalled). "
+            f"Fewer than {m} proposals is not enough data unless one has stalled."
+        ),
+        CHANGES: (
+            "Share of decisions on ideas about negotiable aspects (or no particular aspect) that "
+            f"adopted, adapted or trialled the idea. Amber under {t['CHANGES_AMBER_UNDER_PCT']}%, "
+            f"red under {t['CHANGES_RED_UNDER_PCT']}%. Fewer than {m} decisions is not enough data."
+        ),
+        UNEXPLAINED: (
+            f"Share of 'not adopted' answers without a real reason (under "
+            f"{t['REAL_REASON_MIN_CHARS']} characters of reason): amber over "
+            f"{t['UNEXPLAINED_AMBER_OVER_PCT']}%. Red for any 'not possible' answer citing an "
+            "aspect that was negotiable when the idea was made (moving goalposts), whatever the "
+            f"number of decisions; otherwise fewer than {m} decisions is not enough data."
+        ),
+        NEGOTIABLE: (
+            "Number of aspects young people can change, and fixed aspects without a reason "
+            f"(under {t['FIXED_REASON_MIN_CHARS']} characters). Red when none is negotiable; "
+            f"amber when only {t['NEGOTIABLE_AMBER_AT_MOST']} is, or a fixed aspect has no "
+            "reason. Judged on the club's aspects at the end of the period."
+        ),
+        VOICE: (
+            "Share of members who proposed or supported an idea in the period, and share of "
+            "proposals from the three most active members. Amber when under "
+            f"{t['VOICE_AMBER_UNDER_PCT']}% of members took part or the top three made over "
+            f"{t['TOP_THREE_AMBER_OVER_PCT']}% of {m} or more proposals; red under "
+            f"{t['VOICE_RED_UNDER_PCT']}%. Fewer than {m} members is not enough data."
+        ),
+        PROMISES: (
+            "Share of adopted, adapted or trial ideas (decided or due in the period) whose "
+            "promised date has passed with no change recorded. Amber over "
+            f"{t['BROKEN_AMBER_OVER_PCT']}%, red over {t['BROKEN_RED_OVER_PCT']}%. "
+            f"Fewer than {m} is not enough data."
+        ),
+        TIMELINE: (
+            f"A gap is no idea from young people in the club's first {t['START_WEEKS']} weeks "
+            f"of funding, or none in its last {t['END_WEEKS']} funded weeks and after. "
+            "Amber for one gap, red for both. Judged on the club's whole record up to the end "
+            "of the period; not enough data until the first weeks have passed."
+        ),
+    }
+    return rules[key]
+
+
+@dataclass
+class Placement:
+    """Where a club's record places it (Hart's ladder, or one of Lundy's questions)."""
+
+    key: str
+    label: str
+    rule: str
+    level: str = ""  # for Lundy: "met", "partly", "not met", "not enough data"
+
+
+@dataclass
+class Prompt:
+    text: str
+    indicator: str
+    status: str
+    evidence: list[int] = field(default_factory=list)
+    evidence_kind: str = "proposal"
+
+
+@dataclass
+class ClubIndicators:
+    club: Club
+    window: Window
+    indicators: dict[str, Indicator]
+    totals: dict
+    hart: Placement | None = None
+    lundy: list[Placement] = field(default_factory=list)
+    prompts: list[Prompt] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def counts(self) -> dict[str, int]:
+        tally = dict.fromkeys(SEVERITY, 0)
+        for indicator in self.indicators.values():
+            tally[indicator.status] += 1
+        return tally
+
+    def as_dict(self) -> dict:
+        return {
+            "club": self.club.slug,
+            "name": self.club.name,
+            "partner": self.club.partner.name,
+            "start": self.window.start.isoformat(),
+            "end": self.window.end.isoformat(),
+            "indicators": {key: ind.as_dict() for key, ind in self.indicators.items()},
+            "hart": self.hart.key if self.hart else None,
+            "lundy": {p.key: p.level for p in self.lundy},
+        }
+
+
+# --- Helpers --------------------------------------------------------------------
+
+
+def _pct(part: int, whole: int) -> float | None:
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def _over(part: int, whole: int, pct: int) -> bool:
+    """part/whole > pct% exactly, without floating point."""
+    return whole > 0 and Fraction(part, whole) * 100 > pct
+
+
+def _under(part: int, whole: int, pct: int) -> bool:
+    return whole > 0 and Fraction(part, whole) * 100 < pct
+
+
+def _fmt_pct(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def _fmt_days(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} days"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+# --- Computing --------------------------------------------------------------------
+
+
+def compute(clubs, window: Window | None = None) -> list[ClubIndicators]:
+    """The indicators of every club in `clubs` (a queryset or list), in a fixed number of queries."""
+    window = window or Window.make()
+    if hasattr(clubs, "select_related"):
+        clubs = list(clubs.select_related("partner", "district"))
+    clubs = list(clubs)
+    if not clubs:
+        return []
+    return _Computer(clubs, window).run()
+
+
+def for_club(club: Club, window: Window | None = None) -> ClubIndicators:
+    return compute([club], window)[0]
+
+
+class _Computer:
+    def __init__(self, clubs: list[Club], window: Window):
+        self.clubs = clubs
+        self.ids = [c.pk for c in clubs]
+        self.w = window
+        self.t = thresholds()
+        self.min = self.t["MIN_RECORDS"]
+
+    # One aggregate over proposals: most counts of most indicators.
+    def proposal_counts(self) -> dict[int, dict]:
+        w, t = self.w, self.t
+        silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
+        stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
+        answered_in_time = Exists(
+            Decision.objects.filter(
+                proposal=OuterRef("pk"),
+                decided_at__lte=OuterRef("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"]),
+            )
+        )
+        decided_by_as_of = Exists(
+            Decision.objects.filter(proposal=OuterRef("pk"), decided_at__lte=w.as_of)
+        )
+        published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
+            state__in=NOT_COUNTED
+        )
+        in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
+        silent_pop = published & in_window & Q(submitted_at__lte=silent_cut)
+        decided_in_window = (
+            w.in_window("decided_at")
+            & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
+            & ~Q(outcome=Outcome.DUPLICATE)
+        )
+        changes_pop = decided_in_window & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
+        adopted = Q(outcome__in=CHANGE_OUTCOMES)
+        promise_pop = (
+            Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
+            & Q(decided_at__lte=w.as_of)
+            & (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
+        )
+        lapsed = Q(promised_by__lt=w.as_of_date) & (
+            Q(done_at__isnull=True) | Q(done_at__gt=w.as_of)
+        )
+        rows = (
+            Proposal.objects.filter(club_id__in=self.ids)
+            .annotate(answered_in_time=answered_in_time, decided_by_as_of=decided_by_as_of)
+            .values("club_id")
+            .annotate(
+                submitted=Count("pk", filter=in_window & ~Q(state=State.ESCALATED)),
+                published=Count("pk", filter=published & in_window),
+                answered=Count("pk", filter=published & in_window & Q(decided_by_as_of=True)),
+                silent_pop=Count("pk", filter=silent_pop),
+                silent=Count("pk", filter=silent_pop & Q(answered_in_time=False)),
+                stalled=Count(
+                    "pk",
+                    filter=published & Q(submitted_at__lte=stalled_cut, decided_by_as_of=False),
+                ),
+                changes_pop=Count("pk", filter=changes_pop),
+                changes_adopted=Count("pk", filter=changes_pop & adopted),
+                adopted_own=Count("pk", filter=changes_pop & adopted & Q(round__isnull=True)),
+                decided=Count("pk", filter=decided_in_window),
+                adopted=Count("pk", filter=decided_in_window & adopted),
+                promise_pop=Count("pk", filter=promise_pop),
+                lapsed=Count("pk", filter=promise_pop & lapsed),
+                first_input=Min("submitted_at", filter=~Q(state=State.ESCALATED)),
+                last_input=Max(
+                    "submitted_at",
+                    filter=~Q(state=State.ESCALATED) & Q(submitted_at__lte=w.as_of),
+                ),
+            )
+        )
+        return {row.pop("club_id"): row for row in rows}
+
+    # Evidence for the proposal counts above, fetched in one go.
+    def proposal_evidence(self) -> dict[int, dict[str, list[int]]]:
+        w, t = self.w, self.t
+        silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
+        stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
+        answered_in_time = Exists(
+            Decision.objects.filter(
+                proposal=OuterRef("pk"),
+                decided_at__lte=OuterRef("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"]),
+            )
+        )
+        decided_by_as_of = Exists(
+            Decision.objects.filter(proposal=OuterRef("pk"), decided_at__lte=w.as_of)
+        )
+        published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
+            state__in=NOT_COUNTED
+        )
+        in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
+        silent = published & in_window & Q(submitted_at__lte=silent_cut, answered_in_time=False)
+        stalled = published & Q(submitted_at__lte=stalled_cut, decided_by_as_of=False)
+        decided_in_window = (
+            w.in_window("decided_at")
+            & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
+            & ~Q(outcome=Outcome.DUPLICATE)
+        )
+        not_changed = (
+            decided_in_window
+            & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
+            & ~Q(outcome__in=CHANGE_OUTCOMES)
+        )
+        lapsed = (
+            Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
+            & Q(decided_at__lte=w.as_of)
+            & (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
+            & Q(promised_by__lt=w.as_of_date)
+            & (Q(done_at__isnull=True) | Q(done_at__gt=w.as_of))
+        )
+        # Undecided and not acknowledged, over the red response time: waiting for an answer.
+        waiting = published & Q(
+            decided_by_as_of=False,
+            submitted_at__lte=w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"]),
+        )
+        waiting &= Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)
+        rows = (
+            Proposal.objects.filter(club_id__in=self.ids)
+            .annotate(answered_in_time=answered_in_time, decided_by_as_of=decided_by_as_of)
+            .filter(silent | stalled | not_changed | lapsed | waiting)
+            .annotate(
+                is_silent=_flag(silent),
+                is_stalled=_flag(stalled),
+                is_not_changed=_flag(not_changed),
+                is_lapsed=_flag(lapsed),
+                is_waiting=_flag(waiting),
+            )
+            .order_by("pk")
+            .values_list(
+                "club_id",
+                "pk",
+                "is_silent",
+                "is_stalled",
+                "is_not_changed",
+                "is_lapsed",
+                "is_waiting",
+            )
+        )
+        names = ("silent", "stalled", "not_changed", "lapsed", "waiting")
+        out: dict[int, dict[str, list[int]]] = defaultdict(lambda: {n: [] for n in names})
+        for club_id, pk, *flags in rows:
+            for name, flag in zip(names, flags, strict=True):
+                if flag:
+                    out[club_id][name].append(pk)
+        return out
+
+    # Days to the first response, one row per proposal (median in Python).
+    def response_rows(self) -> dict[int, list[tuple[int, float, bool]]]:
+        w, t = self.w, self.t
+        first_decision = Subquery(
+            Decision.objects.filter(proposal=OuterRef("pk"))
+            .order_by("decided_at", "id")
+            .values("decided_at")[:1]
+        )
+        rows = (
+            Proposal.objects.filter(
+                club_id__in=self.ids,
+                published_at__isnull=False,
+                published_at__lte=w.as_of,
+            )
+            .exclude(state__in=NOT_COUNTED)
+            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
+            .annotate(first_decided_at=first_decision)
+            .order_by("pk")
+            .values_list("club_id", "pk", "submitted_at", "acknowledged_at", "first_decided_at")
+        )
+        out: dict[int, list[tuple[int, float, bool]]] = defaultdict(list)
+        day = 86400
+        for club_id, pk, submitted, acked, decided in rows:
+            responses = [m for m in (acked, decided) if m is not None and m <= w.as_of]
+            if responses:
+                waited = (min(responses) - submitted).total_seconds() / day
+                out[club_id].append((pk, waited, True))
+            else:
+                waited = (w.as_of - submitted).total_seconds() / day
+                if waited > t["SLOW_AMBER_OVER_DAYS"]:
+                    out[club_id].append((pk, waited, False))
+        return out
+
+    # Days from submission to the decision, for "median days to an answer".
+    def answer_days(self) -> dict[int, list[float]]:
+        w = self.w
+        first_decision = Subquery(
+            Decision.objects.filter(proposal=OuterRef("pk"))
+            .order_by("decided_at", "id")
+            .values("decided_at")[:1]
+        )
+        rows = (
+            Proposal.objects.filter(club_id__in=self.ids, published_at__isnull=False)
+            .exclude(state__in=NOT_COUNTED)
+            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
+            .annotate(first_decided_at=first_decision)
+            .filter(first_decided_at__isnull=False, first_decided_at__lte=w.as_of)
+            .values_list("club_id", "submitted_at", "first_decided_at")
+        )
+        out: dict[int, list[float]] = defaultdict(list)
+        for club_id, submitted, decided in rows:
+            out[club_id].append((decided - submitted).total_seconds() / 86400)
+        return out
+
+    def decision_counts(self) -> tuple[dict[int, dict], dict[int, dict[str, list[int]]]]:
+        w, t = self.w, self.t
+        base = Decision.objects.filter(
+            proposal__club_id__in=self.ids, decided_at__lte=w.as_of
+        ).filter(w.in_window("decided_at"))
+        no_reason = Q(outcome=Outcome.NOT_ADOPTED, reason_length__lt=t["REAL_REASON_MIN_CHARS"])
+        annotated = base.annotate(reason_length=Length(Trim("reason")))
+        counts = {
+            row.pop("club_id"): row
+            for row in annotated.values(club_id=F("proposal__club_id")).annotate(
+                decisions=Count("pk", filter=~Q(outcome=Outcome.DUPLICATE)),
+                not_adopted=Count("pk", filter=Q(outcome=Outcome.NOT_ADOPTED)),
+                unexplained=Count("pk", filter=no_reason),
+                goalposts=Count("pk", filter=Q(moving_goalposts=True)),
+            )
+        }
+        evidence: dict[int, dict[str, list[int]]] = defaultdict(
+            lambda: {"unexplained": [], "goalposts": []}
+        )
+        rows = (
+            annotated.filter(no_reason | Q(moving_goalposts=True))
+            .annotate(is_unexplained=_flag(no_reason))
+            .order_by("proposal_id")
+            .values_list("proposal__club_id", "proposal_id", "is_unexplained", "moving_goalposts")
+        )
+        for club_id, pk, is_unexplained, goalposts in rows:
+            if is_unexplained and pk not in evidence[club_id]["unexplained"]:
+                evidence[club_id]["unexplained"].append(pk)
+            if goalposts and pk not in evidence[club_id]["goalposts"]:
+                evidence[club_id]["goalposts"].append(pk)
+        return counts, evidence
+
+    def aspects(self) -> dict[int, list[tuple[int, str, str]]]:
+        """(id, status, reason) of each aspect as at the window's end, from its history.
+
+        Before an aspect's first recorded change its state is that change's old one;
+        aspects added (old status blank) after the window's end are left out.
+        """
+        w = self.w
+        latest = AspectChange.objects.filter(
+            aspect=OuterRef("pk"), recorded_at__lte=w.as_of
+        ).order_by("-recorded_at", "-id")
+        next_one = AspectChange.objects.filter(
+            aspect=OuterRef("pk"), recorded_at__gt=w.as_of
+        ).order_by("recorded_at", "id")
+        added_later = AspectChange.objects.filter(
+            aspect=OuterRef("pk"), recorded_at__gt=w.as_of, old_status=""
+        )
+        rows = (
+            Aspect.objects.filter(club_id__in=self.ids)
+            .exclude(Exists(added_later))
+            .annotate(
+                status_then=Coalesce(
+                    Subquery(latest.values("new_status")[:1]),
+                    NullIf(Subquery(next_one.values("old_status")[:1]), Value("")),
+                    F("status"),
+                ),
+                reason_then=Coalesce(
+                    Subquery(latest.values("new_reason")[:1]),
+                    Subquery(next_one.values("old_reason")[:1]),
+                    F("reason"),
+                ),
+            )
+            .order_by("club_id", "order", "pk")
+            .values_list("club_id", "pk", "status_then", "reason_then")
+        )
+        out: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for club_id, pk, status, reason in rows:
+            out[club_id].append((pk, status, reason or ""))
+        return out
+
+    def members(self) -> dict[int, dict]:
+        w = self.w
+        spoke = Exists(
+            Proposal.objects.filter(author=OuterRef("pk"), submitted_at__lte=w.as_of).filter(
+                w.in_window("submitted_at")
+            )
+        ) | Exists(
+            Support.objects.filter(participant=OuterRef("pk"), created_at__lte=w.as_of).filter(
+                w.in_window("created_at")
+            )
+        )
+        rows = (
+            Participant.objects.filter(
+                club_id__in=self.ids, joined_at__lte=w.as_of, is_blocked=False
+            )
+            .annotate(spoke=spoke)
+            .values("club_id")
+            .annotate(members=Count("pk"), voices=Count("pk", filter=Q(spoke=True)))
+        )
+        return {row.pop("club_id"): row for row in rows}
+
+    def authors(self) -> dict[int, list[tuple[int, int]]]:
+        """(author id, proposals) per club in the period, most active first."""
+        w = self.w
+        rows = (
+            Proposal.objects.filter(club_id__in=self.ids, author__isnull=False)
+            .exclude(state=State.ESCALATED)
+            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
+            .values("club_id", "author_id")
+            .annotate(n=Count("pk"))
+            .order_by("club_id", "-n", "author_id")
+        )
+        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for row in rows:
+            out[row["club_id"]].append((row["author_id"], row["n"]))
+        return out
+
+    def author_evidence(self, author_ids: list[int]) -> dict[int, list[int]]:
+        if not author_ids:
+            return {}
+        w = self.w
+        rows = (
+            Proposal.objects.filter(club_id__in=self.ids, author_id__in=author_ids)
+            .exclude(state=State.ESCALATED)
+            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
+            .order_by("pk")
+            .values_list("club_id", "pk")
+        )
+        out: dict[int, list[int]] = defaultdict(list)
+        for club_id, pk in rows:
+            out[club_id].append(pk)
+        return out
+
+    def listened(self) -> dict[int, dict]:
+        w = self.w
+        rows = (
+            ListenedAnswer.objects.filter(proposal__club_id__in=self.ids, at__lte=w.as_of)
+            .filter(w.in_window("at"))
+            .values(club_id=F("proposal__club_id"))
+            .annotate(
+                listened=Count("pk"),
+                listened_yes=Count("pk", filter=Q(answer=ListenedAnswer.Answer.YES)),
+            )
+        )
+        return {row.pop("club_id"): row for row in rows}
+
+    def run(self) -> list[ClubIndicators]:
+        pc = self.proposal_counts()
+        pe = self.proposal_evidence()
+        responses = self.response_rows()
+        answer_days = self.answer_days()
+        dc, de = self.decision_counts()
+        aspects = self.aspects()
+        members = self.members()
+        authors = self.authors()
+        listened = self.listened()
+        top_authors = {
+            club_id: [a for a, _ in rows[:3]]
+            for club_id, rows in authors.items()
+            if self._top_three_triggered(rows)
+        }
+        author_ev = self.author_evidence(sorted(a for ids in top_authors.values() for a in ids))
+
+        results = []
+        for club in self.clubs:
+            cid = club.pk
+            p = pc.get(cid) or _empty_counts()
+            ev = pe.get(cid) or {
+                n: [] for n in ("silent", "stalled", "not_changed", "lapsed", "waiting")
+            }
+            d = dc.get(cid) or {"decisions": 0, "not_adopted": 0, "unexplained": 0, "goalposts": 0}
+            dev = de.get(cid) or {"unexplained": [], "goalposts": []}
+            m = members.get(cid) or {"members": 0, "voices": 0}
+            top_ev = author_ev.get(cid, []) if cid in top_authors else []
+            indicators = {
+                SILENT: self.silent(p, ev),
+                SLOW: self.slow(responses.get(cid, []), p, ev),
+                CHANGES: self.changes(p, ev),
+                UNEXPLAINED: self.unexplained(d, dev),
+                NEGOTIABLE: self.negotiable(aspects.get(cid, [])),
+                VOICE: self.voice(m, authors.get(cid, []), top_ev),
+                PROMISES: self.promises(p, ev),
+                TIMELINE: self.timeline(club, p),
+            }
+            days = answer_days.get(cid, [])
+            li = listened.get(cid) or {"listened": 0, "listened_yes": 0}
+            totals = {
+                "members": m["members"],
+                "voices": m["voices"],
+                "proposals": p["submitted"],
+                "published": p["published"],
+                "answered": p["answered"],
+                "decided": p["decided"],
+                "adopted": p["adopted"],
+                "adopted_own": p["adopted_own"],
+                "answer_days": days,
+                "median_days_to_answer": round(statistics.median(days), 1) if days else None,
+                "listened": li["listened"],
+                "listened_yes": li["listened_yes"],
+                "waiting": ev["waiting"],
+                "stalled": ev["stalled"],
+            }
+            result = ClubIndicators(club=club, window=self.w, indicators=indicators, totals=totals)
+            from feedback.indicators.placement import place  # avoid an import cycle
+
+            place(result)
+            results.append(result)
+        return results
+
+    def _top_three_triggered(self, rows: list[tuple[int, int]]) -> bool:
+        total = sum(n for _, n in rows)
+        top = sum(n for _, n in rows[:3])
+        return total >= self.min and _over(top, total, self.t["TOP_THREE_AMBER_OVER_PCT"])
+
+    # --- the eight rules ---
+
+    def silent(self, p: dict, ev: dict) -> Indicator:
+        t, pop, n = self.t, p["silent_pop"], p["silent"]
+        value = _pct(n, pop)
+        if pop < self.min:
+            status = NONE
+        elif _over(n, pop, t["SILENT_RED_OVER_PCT"]):
+            status = RED
+        elif _over(n, pop, t["SILENT_AMBER_OVER_PCT"]):
+            status = AMBER
+        else:
+            status = GREEN
+        return Indicator(
+            key=SILENT,
+            status=status,
+            value=value,
+            display=_fmt_pct(value),
+            records=pop,
+            explanation=(
+                f"{n} of {_plural(pop, 'published proposal')} had no public answer "
+                f"{t['SILENT_AFTER_DAYS']} days after submission."
+            ),
+            evidence=ev["silent"],
+            facts={"answered_pct": _pct(pop - n, pop), "silent": n, "population": pop},
+        )
+
+    def slow(self, rows: list[tuple[int, float, bool]], p: dict, ev: dict) -> Indicator:
+        t = self.t
+        stalled = ev["stalled"]
+        waits = [w for _, w, _ in rows]
+        median = round(statistics.median(waits), 1) if waits else None
+        if stalled:
+            status = RED
+        elif len(waits) < self.min:
+            status = NONE
+        elif median > t["SLOW_RED_OVER_DAYS"]:
+            status = RED
+        elif median > t["SLOW_AMBER_OVER_DAYS"]:
+            status = AMBER
+        else:
+            status = GREEN
+        slow_ids = sorted({pk for pk, w, _ in rows if w > t["SLOW_AMBER_OVER_DAYS"]} | set(stalled))
+        still = sum(1 for _, _, answered in rows if not answered)
+        explanation = (
+            f"Median {_fmt_days(median)} to a first response over {_plural(len(waits), 'proposal')}"
+            + (f" ({still} still waiting)" if still else "")
+            + "."
+        )
+        if stalled:
+            explanation += (
+                f" {_plural(len(stalled), 'proposal')} undecided after "
+                f"{t['STALLED_AFTER_DAYS']} days."
+            )
+        return Indicator(
+            key=SLOW,
+            status=status,
+            value=median,
+            display=_fmt_days(median),
+            records=len(waits),
+            explanation=explanation,
+            evidence=slow_ids,
+            facts={"stalled": len(stalled), "median_days": median},
+        )
+
+    def changes(self, p: dict, ev: dict) -> Indicator:
+        t, pop, n = self.t, p["changes_pop"], p["changes_adopted"]
+        value = _pct(n, pop)
+        if pop < self.min:
+            status = NONE
+        elif _under(n, pop, t["CHANGES_RED_UNDER_PCT"]):
+            status = RED
+        elif _under(n, pop, t["CHANGES_AMBER_UNDER_PCT"]):
+            status = AMBER
+        else:
+            status = GREEN
+        return Indicator(
+            key=CHANGES,
+            status=status,
+            value=value,
+            display=_fmt_pct(value),
+            records=pop,
+            explanation=(
+                f"{n} of {_plural(pop, 'decision')} on negotiable matters adopted, adapted or "
+                "trialled the idea."
+            ),
+            evidence=ev["not_changed"],
+            facts={"adopted_pct": value, "adopted_own": p["adopted_own"], "adopted": n},
+        )
+
+    def unexplained(self, d: dict, dev: dict) -> Indicator:
+        t = self.t
+        records, nos, n, goalposts = (
+            d["decisions"],
+            d["not_adopted"],
+            d["unexplained"],
+            d["goalposts"],
+        )
+        value = _pct(n, nos) if nos else 0.0
+        if goalposts:
+            status = RED
+        elif records < self.min:
+            status = NONE
+        elif _over(n, nos, t["UNEXPLAINED_AMBER_OVER_PCT"]):
+            status = AMBER
+        else:
+            status = GREEN
+        nos_text = _plural(nos, "'not adopted' answer")
+        explanation = (
+            f"{n} of {nos_text} gave no real reason; "
+            f"{_plural(goalposts, 'moving goalposts')} ('not possible' citing an aspect that "
+            f"was negotiable), over {_plural(records, 'decision')}."
+        )
+        return Indicator(
+            key=UNEXPLAINED,
+            status=status,
+            value=value,
+            display=_fmt_pct(value) + (f", {goalposts} moving goalposts" if goalposts else ""),
+            records=records,
+            explanation=explanation,
+            evidence=sorted(set(dev["unexplained"]) | set(dev["goalposts"])),
+            facts={
+                "goalposts": goalposts,
+                "goalpost_ids": dev["goalposts"],
+                "unexplained_ids": dev["unexplained"],
+            },
+        )
+
+    def negotiable(self, aspects: list[tuple[int, str, str]]) -> Indicator:
+        t = self.t
+        negotiable = [pk for pk, s, _ in aspects if s == AspectStatus.NEGOTIABLE]
+        fixed = [pk for pk, s, _ in aspects if s == AspectStatus.FIXED]
+        no_reason = [
+            pk
+            for pk, s, reason in aspects
+            if s == AspectStatus.FIXED and len(reason.strip()) < t["FIXED_REASON_MIN_CHARS"]
+        ]
+        if not negotiable:
+            status = RED
+        elif len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"] or no_reason:
+            status = AMBER
+        else:
+            status = GREEN
+        evidence = set(no_reason)
+        if len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"]:
+            evidence |= set(fixed) | set(negotiable)
+        return Indicator(
+            key=NEGOTIABLE,
+            status=status,
+            value=len(negotiable),
+            display=f"{len(negotiable)} negotiable",
+            records=len(aspects),
+            explanation=(
+                f"{_plural(len(negotiable), 'aspect')} young people can change, "
+                f"{len(fixed)} fixed, {len(no_reason)} fixed without a reason."
+            ),
+            evidence=sorted(evidence),
+            evidence_kind="aspect",
+            facts={"negotiable": len(negotiable), "fixed": len(fixed), "no_reason": len(no_reason)},
+        )
+
+    def voice(self, m: dict, authors: list[tuple[int, int]], top_ev: list[int]) -> Indicator:
+        t = self.t
+        members, voices = m["members"], m["voices"]
+        value = _pct(voices, members)
+        total = sum(n for _, n in authors)
+        top = sum(n for _, n in authors[:3])
+        top_pct = _pct(top, total)
+        top_heavy = total >= self.min and _over(top, total, t["TOP_THREE_AMBER_OVER_PCT"])
+        if members < self.min:
+            status = NONE
+        elif _under(voices, members, t["VOICE_RED_UNDER_PCT"]):
+            status = RED
+        elif _under(voices, members, t["VOICE_AMBER_UNDER_PCT"]) or top_heavy:
+            status = AMBER
+        else:
+            status = GREEN
+        explanation = f"{voices} of {_plural(members, 'member')} proposed or supported an idea."
+        if total:
+            explanation += f" The three most active made {top} of {_plural(total, 'proposal')}."
+        return Indicator(
+            key=VOICE,
+            status=status,
+            value=value,
+            display=_fmt_pct(value),
+            records=members,
+            explanation=explanation,
+            evidence=top_ev,
+            facts={"voice_pct": value, "top_three_pct": top_pct, "top_heavy": top_heavy},
+        )
+
+    def promises(self, p: dict, ev: dict) -> Indicator:
+        t, pop, n = self.t, p["promise_pop"], p["lapsed"]
+        value = _pct(n, pop)
+        if pop < self.min:
+            status = NONE
+        elif _over(n, pop, t["BROKEN_RED_OVER_PCT"]):
+            status = RED
+        elif _over(n, pop, t["BROKEN_AMBER_OVER_PCT"]):
+            status = AMBER
+        else:
+            status = GREEN
+        return Indicator(
+            key=PROMISES,
+            status=status,
+            value=value,
+            display=_fmt_pct(value),
+            records=pop,
+            explanation=(
+                f"{n} of {_plural(pop, 'adopted idea')} are past their promised date with no "
+                "change recorded."
+            ),
+            evidence=ev["lapsed"],
+            facts={"lapsed": n},
+        )
+
+    def timeline(self, club: Club, p: dict) -> Indicator:
+        t, today = self.t, self.w.as_of_date
+        start_end = club.funding_start + timedelta(weeks=t["START_WEEKS"])
+        stop_from = club.funding_end - timedelta(weeks=t["END_WEEKS"])
+        first = timezone.localtime(p["first_input"]).date() if p["first_input"] else None
+        last = timezone.localtime(p["last_input"]).date() if p["last_input"] else None
+        gaps, checked, notes = [], 0, []
+        if today >= start_end:
+            checked += 1
+            if first is None or first >= start_end:
+                gaps.append("start")
+                notes.append(
+                    f"no idea in the first {t['START_WEEKS']} weeks (to {start_end:%-d %b %Y})"
+                )
+            else:
+                notes.append(f"first idea on {first:%-d %b %Y}")
+        if today > club.funding_end:
+            checked += 1
+            if last is None or last < stop_from:
+                gaps.append("stop")
+                notes.append(
+                    f"no idea since {stop_from:%-d %b %Y} (funding ended {club.funding_end:%-d %b %Y})"
+                )
+            else:
+                notes.append(f"latest idea on {last:%-d %b %Y}")
+        if not checked:
+            status = NONE
+            notes.append(f"too early to tell: funding started {club.funding_start:%-d %b %Y}")
+        else:
+            status = {0: GREEN, 1: AMBER}.get(len(gaps), RED)
+        return Indicator(
+            key=TIMELINE,
+            status=status,
+            value=len(gaps) if checked else None,
+            display=(f"{_plural(len(gaps), 'gap')}" if checked else "-"),
+            records=checked,
+            explanation="; ".join(notes).capitalize() + ".",
+            evidence=[],
+            facts={"gaps": gaps},
+        )
+
+
+def _flag(condition: Q):
+    from django.db.models import BooleanField, Case, Value, When
+
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _empty_counts() -> dict:
+    return {
+        "submitted": 0,
+        "published": 0,
+        "answered": 0,
+        "silent_pop": 0,
+        "silent": 0,
+        "stalled": 0,
+        "changes_pop": 0,
+        "changes_adopted": 0,
+        "adopted_own": 0,
+        "decided": 0,
+        "adopted": 0,
+        "promise_pop": 0,
+        "lapsed": 0,
+        "first_input": None,
+        "last_input": None,
+    }
