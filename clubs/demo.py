@@ -92,14 +92,14 @@ ACTIVITIES = [
     "Kickboxing",
 ]
 VENUES = [
-    "Sports hall",
-    "Community centre",
-    "Leisure centre studio",
-    "School astro pitch",
-    "Youth centre",
-    "College gym",
-    "Church hall",
-    "Recreation ground",
+    "Sports Hall",
+    "Community Centre",
+    "Leisure Centre",
+    "Academy Astro Pitch",
+    "Youth Centre",
+    "College Gym",
+    "Church Hall",
+    "Recreation Ground",
 ]
 FIRST_NAMES = [
     "Alex", "Bea", "Chris", "Dani", "Eli", "Fran", "Gus", "Hana", "Isaac", "Jas", "Kemi",
@@ -179,7 +179,7 @@ EXTRA_VALUES = {
 OTHER_ASPECTS = [("Breaks", "A water break halfway"), ("End of session", "Five-minute cool-down")]
 
 # The club whose imported history shows a fixed aspect whose reason was forgotten.
-FORGOTTEN_REASON_CLUB_INDEX = 1
+FORGOTTEN_REASON_CLUB_INDEX = 2
 
 
 @dataclass
@@ -192,6 +192,7 @@ class ClubPlan:
     funding_start: date
     funding_end: date
     profile: str  # generous, mixed, locked
+    place: str = ""
     forgotten_reason: bool = False  # imported history: fixed once without a reason
     aspects: list = field(default_factory=list)  # (kind, label, value, status)
     later: list = field(default_factory=list)  # (kind, value, status, days after start)
@@ -331,10 +332,11 @@ def plan(today: date | None = None, seed: int = SEED) -> list[ClubPlan]:
             used.add(name)
             stage = stages[n % len(stages)]
             start, end = _funding(rng, stage, today)
-            venue = rng.choice(VENUES)
+            venue = f"{place} {rng.choice(VENUES)}"
             profile = profiles[n % len(profiles)]
             club = ClubPlan(name, partner_index, activity, venue, stage, start, end, profile)
             club.aspects = _aspect_plan(rng, profile, activity, venue)
+            club.place = place
             club.forgotten_reason = n == FORGOTTEN_REASON_CLUB_INDEX
             if stage in (Stage.DELIVERY, Stage.REVIEW, Stage.SUSTAIN):
                 # A change young people asked for, some weeks in.
@@ -407,7 +409,7 @@ def _build_club(
         name=club_plan.name,
         activity=club_plan.activity,
         venue_name=club_plan.venue,
-        venue_address=f"{club_plan.venue}, {partner.district.name}",
+        venue_address=f"{10 + nth * 7} Station Road, {club_plan.place}",
         district=partner.district,
         funding_start=club_plan.funding_start,
         funding_end=club_plan.funding_end,

@@ -7,7 +7,15 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from clubs import permissions
-from clubs.models import Aspect, AspectChange, AspectKind, Club, ClubCoach, Partner, PartnerRole
+from clubs.models import (
+    Aspect,
+    AspectChange,
+    AspectKind,
+    AspectStatus,
+    Club,
+    ClubCoach,
+    Partner,
+)
 
 # The aspects that say when and where a club meets.
 SESSION_KINDS = [AspectKind.DAY, AspectKind.START_TIME, AspectKind.LOCATION]
@@ -78,7 +86,7 @@ def club_page(*, slug: str) -> Club:
     changes = AspectChange.objects.select_related("recorded_by").order_by(
         "-effective_date", "-recorded_at", "-id"
     )
-    return (
+    club = (
         Club.objects.select_related("partner", "district")
         .prefetch_related(
             Prefetch(
@@ -96,6 +104,33 @@ def club_page(*, slug: str) -> Club:
         )
         .get(slug=slug)
     )
+    for aspect in club.aspect_list:
+        for change in aspect.history:
+            change.summary = change_summary(change)
+    return club
+
+
+def _quoted(value: str) -> str:
+    return f"\u201c{value}\u201d" if value else "not set"
+
+
+def change_summary(change: AspectChange) -> str:
+    """One plain sentence for a history entry: what changed (not why; that is shown apart)."""
+    new_status = AspectStatus(change.new_status).label.lower()
+    if not change.old_status:
+        return f"Added: {_quoted(change.new_value)}, {new_status}."
+    parts = []
+    if change.value_changed:
+        parts.append(f"{_quoted(change.old_value)} became {_quoted(change.new_value)}")
+    if change.status_changed:
+        parts.append(f"{AspectStatus(change.old_status).label.lower()} became {new_status}")
+    if not parts:
+        if change.new_status == AspectStatus.FIXED:
+            parts.append("reason added" if not change.old_reason else "reason reworded")
+        else:
+            parts.append("how much room reworded")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def partner_people(*, partner: Partner, exclude_club: Club | None = None) -> list:
@@ -106,11 +141,3 @@ def partner_people(*, partner: Partner, exclude_club: Club | None = None) -> lis
     if exclude_club is not None:
         users = users.exclude(coach_assignments__club=exclude_club)
     return list(users.order_by("name", "email"))
-
-
-def partner_role_names(*, partner: Partner) -> dict[int, str]:
-    """User id -> 'Coach' / 'Partner lead' for the partner's people."""
-    roles: dict[int, str] = {}
-    for role in PartnerRole.objects.filter(partner=partner).order_by("role"):
-        roles.setdefault(role.user_id, role.get_role_display())
-    return roles
