@@ -472,6 +472,8 @@ def proposal_decide(
         raise ValidationError(errors, code="invalid_decision")
 
     proposal = _locked(proposal)
+    if duplicate_of is not None:
+        duplicate_of = _locked(duplicate_of)
     if not_possible_aspect is not None and not_possible_aspect.club_id != proposal.club_id:
         raise ValidationError(
             {"not_possible_aspect": "Choose an aspect of this club."}, code="aspect_club"
