@@ -1,0 +1,80 @@
+"""Starting and editing a club: a partner's lead, for their own partner only."""
+
+from django.urls import reverse
+
+from clubs.models import USUAL_ASPECTS, Club
+
+
+def club_data(world, **extra):
+    data = {
+        "partner": world.club.partner_id,
+        "name": "Riverside Tennis",
+        "activity": "Tennis",
+        "venue_name": "Riverside Courts",
+        "venue_address": "1 River Lane",
+        "district": world.club.district_id,
+        "min_age": 14,
+        "max_age": 19,
+        "funding_start": "2026-04-01",
+        "funding_end": "2027-03-31",
+        "stage": "planning",
+        "is_active": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_lead_starts_a_club_with_the_usual_aspects(world, client_as):
+    response = client_as("lead").post(reverse("clubs:club-create"), club_data(world))
+    club = Club.objects.get(name="Riverside Tennis")
+    assert response["Location"] == club.get_absolute_url()
+    assert club.partner == world.club.partner
+    assert list(club.aspects.values_list("kind", flat=True)) == list(USUAL_ASPECTS)
+
+
+def test_a_lead_cannot_start_a_club_for_another_partner(world, client_as):
+    response = client_as("far_lead").post(reverse("clubs:club-create"), club_data(world))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("partner", code="invalid_choice")
+    assert not Club.objects.filter(name="Riverside Tennis").exists()
+
+
+def test_the_create_form_offers_only_the_leads_partners(world, client_as):
+    response = client_as("lead").get(reverse("clubs:club-create"))
+    assert list(response.context["form"].fields["partner"].queryset) == [world.club.partner]
+
+
+def test_funding_must_end_after_it_starts(world, client_as):
+    response = client_as("lead").post(
+        reverse("clubs:club-create"), club_data(world, funding_end="2026-01-01")
+    )
+    assert response.context["form"].has_error("funding_end", code="funding_order")
+    assert not Club.objects.filter(name="Riverside Tennis").exists()
+
+
+def test_a_club_called_new_does_not_hide_the_create_page(world, client_as):
+    client_as("lead").post(reverse("clubs:club-create"), club_data(world, name="New"))
+    club = Club.objects.get(name="New")
+    assert club.slug != "new"
+    assert client_as("lead").get(club.get_absolute_url()).context["club"] == club
+
+
+def test_a_lead_edits_a_club_and_it_stays_with_its_partner(world, client_as):
+    url = reverse("clubs:club-edit", args=[world.club.slug])
+    data = club_data(
+        world, name="Riverside FC", stage="delivery", partner=world.far_club.partner_id
+    )
+    response = client_as("lead").post(url, data)
+    assert response.status_code == 302
+    world.club.refresh_from_db()
+    assert (world.club.name, world.club.stage) == ("Riverside FC", "delivery")
+    assert world.club.partner != world.far_club.partner
+
+
+def test_bad_club_edits_change_nothing(world, client_as):
+    url = reverse("clubs:club-edit", args=[world.club.slug])
+    response = client_as("lead").post(url, club_data(world, name="", min_age=18, max_age=15))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("max_age", code="age_order")
+    world.club.refresh_from_db()
+    assert world.club.name == "Riverside Football"
