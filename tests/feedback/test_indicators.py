@@ -4,8 +4,7 @@ Data is made through the services, at chosen moments (time_machine), and the
 indicators are judged at NOW over the default 12-week window.
 """
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,7 +17,7 @@ from feedback.indicators import AMBER, GREEN, NONE, RED, Window
 from feedback.models import Outcome
 from tests import factories
 
-NOW = datetime(2026, 10, 1, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 REASON = "We asked the venue and the hall is booked by another group that evening."
 
 

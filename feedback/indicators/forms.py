@@ -1,0 +1,87 @@
+"""Filters for the indicator pages: the period, and for the county its slices and sort."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clubs.models import Club, District, Partner, Stage
+from feedback.indicators.core import Window
+from feedback.indicators.dashboards import SORTS
+
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    """A period to judge; empty fields mean the default (the last 12 weeks)."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise ValidationError("The period must end on or after its start.", code="order")
+        if start and end and (end - start) > timedelta(days=MAX_DAYS):
+            raise ValidationError("Choose a period of three years or less.", code="too_long")
+        return data
+
+    def window(self) -> Window:
+        """The chosen period, or the default one when the input is missing or invalid."""
+        if self.is_bound and self.is_valid():
+            return Window.make(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+        return Window.make()
+
+
+class CountyFilterForm(PeriodForm):
+    district = forms.ModelChoiceField(
+        queryset=District.objects.order_by("name"), required=False, empty_label="All districts"
+    )
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.order_by("name"), required=False, empty_label="All partners"
+    )
+    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False)
+    activity = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by")
+
+    field_order = ["district", "partner", "stage", "activity", "start", "end", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        activities = Club.objects.order_by("activity").values_list("activity", flat=True).distinct()
+        self.fields["activity"].choices = [("", "All activities")] + [(a, a) for a in activities]
+
+    def filter(self, clubs):
+        if not (self.is_bound and self.is_valid()):
+            return clubs
+        data = self.cleaned_data
+        if data.get("district"):
+            clubs = clubs.filter(district=data["district"])
+        if data.get("partner"):
+            clubs = clubs.filter(partner=data["partner"])
+        if data.get("stage"):
+            clubs = clubs.filter(stage=data["stage"])
+        if data.get("activity"):
+            clubs = clubs.filter(activity=data["activity"])
+        return clubs
+
+    @property
+    def sort_key(self) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("sort") or "name"
+        return "name"
+
+
+class PartnerFilterForm(PeriodForm):
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by")
+
+    @property
+    def sort_key(self) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get("sort") or "name"
+        return "name"

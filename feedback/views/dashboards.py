@@ -1,0 +1,162 @@
+"""Indicator pages: a club's indicators, the partner dashboard and the county dashboard.
+
+Read-only pages (GET). Who may see what: a club's indicators follow who may
+see the club; a partner's dashboard is for its lead, county staff and
+superusers; the county dashboard for county staff and superusers. Anything
+else is a 404, so nothing's existence is revealed.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from clubs import permissions
+from clubs.models import Club, Partner
+from feedback import indicators
+from feedback.indicators import dashboards as dash
+from feedback.indicators.evidence import attach
+from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
+from feedback.indicators.placement import LUNDY
+
+
+def _form_errors(request, form) -> None:
+    if form.is_bound and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{error} Showing the last 12 weeks instead.")
+
+
+def _bound(form_class, request):
+    """A filter form bound to the query string only when it carries one of its fields."""
+    data = request.GET if any(name in request.GET for name in form_class.base_fields) else None
+    return form_class(data)
+
+
+@require_GET
+@login_required
+def club_indicators(request, slug):
+    club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
+    if not permissions.can_view_club(request.user, club):
+        raise Http404("No such club.")
+    form = _bound(PeriodForm, request)
+    _form_errors(request, form)
+    result = attach(indicators.for_club(club, form.window()))
+    return render(
+        request,
+        "feedback/dashboards/club_indicators.html",
+        {"club": club, "result": result, "form": form, "lundy_questions": LUNDY},
+    )
+
+
+def _partner_or_404(user, partner_id: int) -> Partner:
+    partner = get_object_or_404(Partner.objects.select_related("district"), pk=partner_id)
+    if not (permissions.is_county_staff(user) or permissions.is_lead_of(user, partner.pk)):
+        raise Http404("No such partner.")
+    return partner
+
+
+def _partner_results(request, partner):
+    form = _bound(PartnerFilterForm, request)
+    window = form.window()
+    results = indicators.compute(partner.clubs.order_by("name"), window)
+    return form, window, dash.sort_results(results, form.sort_key)
+
+
+@require_GET
+@login_required
+def partner_dashboard(request, partner_id):
+    partner = _partner_or_404(request.user, partner_id)
+    form, window, results = _partner_results(request, partner)
+    _form_errors(request, form)
+    months = dash.monthly_trends([r.club.pk for r in results], window)
+    return render(
+        request,
+        "feedback/dashboards/partner.html",
+        {
+            "partner": partner,
+            "form": form,
+            "window": window,
+            "results": results,
+            "headings": indicators.INDICATORS,
+            "totals": dash.totals(results),
+            "tally": dash.status_tally(results),
+            "months": months,
+            "chart": dash.trend_chart(months, f"Proposals per month at {partner.name}"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def partner_export(request, partner_id):
+    partner = _partner_or_404(request.user, partner_id)
+    form, _window, results = _partner_results(request, partner)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(
+            "Check the period: " + " ".join(form.errors.get("__all__", []))
+        )
+    return _csv(results, f"coproduce-partner-{partner.pk}.csv")
+
+
+def _county_or_404(user) -> None:
+    if not permissions.is_county_staff(user):
+        raise Http404("No such page.")
+
+
+def _county_results(request):
+    form = _bound(CountyFilterForm, request)
+    clubs = form.filter(Club.objects.all())
+    window = form.window()
+    results = indicators.compute(clubs.order_by("name"), window)
+    return form, window, dash.sort_results(results, form.sort_key)
+
+
+@require_GET
+@login_required
+def county_dashboard(request):
+    _county_or_404(request.user)
+    form, window, results = _county_results(request)
+    _form_errors(request, form)
+    months = dash.monthly_trends([r.club.pk for r in results], window)
+    return render(
+        request,
+        "feedback/dashboards/county.html",
+        {
+            "form": form,
+            "window": window,
+            "results": results,
+            "headings": indicators.INDICATORS,
+            "totals": dash.totals(results),
+            "tally": dash.status_tally(results),
+            "districts": dash.district_breakdown(results),
+            "district_headings": dash.DISTRICT_HEADINGS,
+            "months": months,
+            "chart": dash.trend_chart(months, "Proposals per month across the county"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def county_export(request):
+    _county_or_404(request.user)
+    form, _window, results = _county_results(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest("Check the filters: they were not valid.")
+    return _csv(results, "coproduce-county.csv")
+
+
+def _csv(results, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(dash.csv_header())
+    for result in results:
+        writer.writerow(dash.csv_row(result))
+    return response
