@@ -276,9 +276,9 @@ def test_suppressed_counts(n):
 def test_district_breakdown_never_shows_a_count_between_1_and_4(world, client_as):
     # District one: 3 clubs (suppressed), 9 members; district two: 6 clubs.
     districts = list(District.objects.order_by("ons_code")[3:5])
-    for i in range(3):
+    for _ in range(3):
         club = factories.ClubFactory(district=districts[0])
-        for _ in range(3):
+        for _member in range(3):
             factories.make_participant(club)
     for _ in range(6):
         factories.ClubFactory(district=districts[1])
