@@ -41,7 +41,7 @@ def test_indicators_for_one_club_match_the_club_page(world, client_as):
         assert shown.group(1) == indicator["status"], key
         assert shown.group(2) == STATUS_LABELS[indicator["status"]]
     assert club["indicators"]["nothing_changes"]["evidence"] == {"proposals": [proposals[1].pk]}
-    assert club["indicators"]["late_start_early_stop"]["status"] == "green"
+    assert club["indicators"]["late_start_early_stop"]["status"] == "amber"  # no idea in January
 
 
 def test_indicators_for_all_clubs_are_ordered_and_repeatable(world):
