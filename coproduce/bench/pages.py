@@ -1,0 +1,101 @@
+"""The benchmarked pages: what is asked for, by whom, and what the issue's targets are.
+
+Plain data (no Django imports): the load driver reads it in its own process.
+A path holds `{placeholders}` that the plan fills from the seeded dataset:
+`{slug}` (the busiest club of the biggest partner), `{partner}`, `{proposal}`
+(an open idea of that club, one per young person), `{start}` and `{end}`
+(the county dashboard's 12 weeks).
+"""
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    method: str
+    path: str
+    role: str  # anonymous, young, coach, lead, staff
+    title: str
+    young: bool = False  # a young person's page or action (the 60 ms and 3x floor targets)
+    p95_target_ms: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FLOOR = "floor"
+YOUNG_CLUB_PAGE = "young_club_page"
+
+PAGES = [
+    Page(FLOOR, "GET", "/bench/floor/", "anonymous", "Floor: one query, a tiny template"),
+    Page(
+        YOUNG_CLUB_PAGE,
+        "GET",
+        "/club/{slug}/",
+        "young",
+        "A young person's club page",
+        young=True,
+        p95_target_ms=60,
+    ),
+    Page(
+        "propose",
+        "POST",
+        "/club/{slug}/propose/",
+        "young",
+        "Proposing an idea (POST)",
+        young=True,
+        p95_target_ms=60,
+    ),
+    Page(
+        "support",
+        "POST",
+        "/club/{slug}/ideas/{proposal}/support/",
+        "young",
+        "Supporting an idea (POST, toggles)",
+        young=True,
+        p95_target_ms=60,
+    ),
+    Page("needs_you", "GET", "/coach/needs-you/", "coach", "The coach's Needs you page"),
+    Page(
+        "club_record",
+        "GET",
+        "/clubs/{slug}/record/",
+        "coach",
+        "A club's record",
+        p95_target_ms=100,
+    ),
+    Page(
+        "partner_dashboard",
+        "GET",
+        "/dashboards/partner/{partner}/",
+        "lead",
+        "A partner's dashboard",
+        p95_target_ms=100,
+    ),
+    Page(
+        "county_dashboard",
+        "GET",
+        "/dashboards/county/?start={start}&end={end}",
+        "staff",
+        "The county dashboard (all clubs, 12 weeks)",
+        p95_target_ms=300,
+    ),
+    Page(
+        "county_export_csv",
+        "GET",
+        "/dashboards/county/export.csv?start={start}&end={end}",
+        "staff",
+        "The county CSV export (all clubs, 12 weeks)",
+    ),
+]
+
+PAGES_BY_NAME = {page.name: page for page in PAGES}
+
+# The issue's page-weight targets for a young person's club page, compressed.
+FIRST_VISIT_LIMIT_BYTES = 60 * 1024
+REPEAT_VISIT_LIMIT_BYTES = 15 * 1024
+# A young person's page's median may be at most this many times the floor's.
+YOUNG_FLOOR_RATIO_LIMIT = 3.0
+# At national scale, the county dashboard for one county's clubs.
+NATIONAL_COUNTY_P95_MS = 1000

@@ -1,0 +1,149 @@
+"""The benchmark's report: machine, software, per-page figures and the issue's targets."""
+
+import os
+import platform
+from importlib import metadata
+
+from coproduce.bench.pages import (
+    FIRST_VISIT_LIMIT_BYTES,
+    FLOOR,
+    NATIONAL_COUNTY_P95_MS,
+    PAGES,
+    REPEAT_VISIT_LIMIT_BYTES,
+    YOUNG_CLUB_PAGE,
+    YOUNG_FLOOR_RATIO_LIMIT,
+)
+
+
+def machine() -> dict:
+    info = {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "cpu": "",
+        "memory_mb": None,
+    }
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    info["memory_mb"] = int(line.split()[1]) // 1024
+                    break
+    except OSError:
+        pass
+    return info
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def software(postgres_version: str) -> dict:
+    return {
+        "python": platform.python_version(),
+        "django": _version("Django"),
+        "postgresql": postgres_version,
+        "gunicorn": _version("gunicorn"),
+        "whitenoise": _version("whitenoise"),
+        "psycopg2": _version("psycopg2-binary"),
+        "locust": _version("locust"),
+    }
+
+
+def pages_report(plan_pages: list[dict], load: dict) -> dict:
+    """Per page: the load figures, queries per request, bytes, and the ratio to the floor."""
+    phases, sizes = load.get("phases", {}), load.get("sizes", {})
+    floor_median = (phases.get(FLOOR) or {}).get("p50_ms")
+    out = {}
+    for page in plan_pages:
+        name = page["name"]
+        entry = {"title": page["title"], "method": page["method"], "path": page["paths"][0]}
+        entry["role"] = page["role"]
+        if not page["available"]:
+            entry["available"] = False
+            out[name] = entry
+            continue
+        phase = phases.get(name, {})
+        entry.update(
+            {
+                key: phase.get(key)
+                for key in (
+                    "requests",
+                    "failures",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "mean_ms",
+                    "max_ms",
+                    "throughput_rps",
+                )
+            }
+        )
+        if phase.get("errors"):
+            entry["errors"] = phase["errors"]
+        entry["queries_per_request"] = page.get("queries")
+        size = sizes.get(name, {})
+        entry["bytes_compressed"] = size.get("bytes")
+        entry["bytes_uncompressed"] = size.get("uncompressed_bytes")
+        entry["content_encoding"] = size.get("content_encoding")
+        entry["status"] = size.get("status")
+        median = phase.get("p50_ms")
+        entry["ratio_to_floor_median"] = (
+            round(median / floor_median, 2) if median and floor_median else None
+        )
+        out[name] = entry
+    return out
+
+
+def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
+    """Each of the issue's targets: the limit, the figure measured, met or not."""
+    checks = []
+
+    def check(what, measured, limit, unit):
+        met = None if measured is None else measured <= limit
+        checks.append(
+            {
+                "target": what,
+                "limit": limit,
+                "measured": measured,
+                "unit": unit,
+                "met": met,
+                "over_by": None if measured is None or met else round(measured - limit, 2),
+            }
+        )
+
+    for page in PAGES:
+        entry = pages.get(page.name, {})
+        if page.p95_target_ms is not None:
+            limit = page.p95_target_ms
+            if scale == "national" and page.name == "county_dashboard":
+                limit = NATIONAL_COUNTY_P95_MS
+            check(f"{page.name} p95", entry.get("p95_ms"), limit, "ms")
+        if page.young:
+            check(
+                f"{page.name} median / floor median",
+                entry.get("ratio_to_floor_median"),
+                YOUNG_FLOOR_RATIO_LIMIT,
+                "x",
+            )
+    if weight:
+        check(
+            f"{YOUNG_CLUB_PAGE} first visit",
+            weight["first_visit_bytes"],
+            FIRST_VISIT_LIMIT_BYTES,
+            "B",
+        )
+        check(
+            f"{YOUNG_CLUB_PAGE} repeat visit",
+            weight["repeat_visit_bytes"],
+            REPEAT_VISIT_LIMIT_BYTES,
+            "B",
+        )
+    return checks
