@@ -461,8 +461,9 @@ def _build_club(
             note="Members asked for this" if status == AspectStatus.NEGOTIABLE else "",
         )
     # The history reads as recorded on the day each change took effect.
-    for change in AspectChange.objects.filter(club=club):
-        AspectChange.objects.filter(pk=change.pk).update(recorded_at=_at(change.effective_date))
+    changes = AspectChange.objects.filter(club=club)
+    for day in set(changes.values_list("effective_date", flat=True)):
+        changes.filter(effective_date=day).update(recorded_at=_at(day))
     for other in coaches:
         if other == coach or co_coached:
             ClubCoach.objects.get_or_create(club=club, user=other)
