@@ -1,0 +1,62 @@
+"""The indicator showcase demo: every indicator in every colour, idempotent, wiped with the demo."""
+
+import re
+
+import time_machine
+from django.urls import reverse
+
+from clubs import demo as club_demo
+from clubs.models import Club
+from feedback import demo_indicators, indicators
+from feedback.indicators import AMBER, GREEN, INDICATORS, NONE, RED
+from feedback.models import Proposal
+from tests.feedback.test_indicators import NOW
+
+
+def _statuses(clubs):
+    results = indicators.compute(Club.objects.filter(pk__in=[c.pk for c in clubs]))
+    return {r.club.name: {k: i.status for k, i in r.indicators.items()} for r in results}, results
+
+
+def test_showcase_has_every_indicator_in_every_colour(db):
+    with time_machine.travel(NOW, tick=False):
+        clubs = demo_indicators.build()
+        statuses, results = _statuses(clubs)
+    for key in INDICATORS:
+        seen = {s[key] for s in statuses.values()}
+        assert {GREEN, AMBER, RED} <= seen, (key, {n: s[key] for n, s in statuses.items()})
+    by_name = {r.club.name: r for r in results}
+    exemplary = by_name["Itchen Ferry Parkour"]
+    assert set(statuses["Itchen Ferry Parkour"].values()) == {GREEN}
+    assert exemplary.hart.key in {"shared", "youth_initiated"}
+    assert statuses["Harbour Street Dance"]["silent_consultation"] == RED
+    assert statuses["Bitterne Basketball"]["slow_response"] == RED
+    assert statuses["Andover Netball"]["unexplained_no"] == RED
+    assert len(by_name["Andover Netball"].indicators["unexplained_no"].facts["goalpost_ids"]) == 2
+    assert statuses["Romsey Rowing"]["nothing_negotiable"] == RED
+    young = statuses["Newport Climbing"]
+    assert [k for k, s in young.items() if s != NONE] == ["nothing_negotiable"]
+
+
+def test_showcase_build_is_idempotent_and_wiped_with_the_demo(db):
+    with time_machine.travel(NOW, tick=False):
+        first = demo_indicators.build()
+        count = Proposal.objects.count()
+        again = demo_indicators.build()
+    assert [c.pk for c in again] == [c.pk for c in first]
+    assert Proposal.objects.count() == count
+    club_demo.wipe()
+    assert not Club.objects.filter(pk__in=[c.pk for c in first]).exists()
+
+
+def test_county_dashboard_shows_each_colour_for_each_indicator_after_the_demo(db, client):
+    with time_machine.travel(NOW, tick=False):
+        demo_indicators.build()
+        club_demo.build_accounts()
+        client.force_login(club_demo.demo_users().get(email__startswith="staff@"))
+        body = client.get(reverse("feedback:county-dashboard")).content.decode()
+    table = body[body.index("tally-table") :]
+    for key, (name, _, _) in INDICATORS.items():
+        row = table[table.index(f'<th scope="row">{name}</th>') :].split("</tr>")[0]
+        cells = [int(c) for c in re.findall(r"<td>(\d+)</td>", row)]
+        assert all(n >= 1 for n in cells[:3]), (key, cells)
