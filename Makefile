@@ -53,5 +53,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The county-scale benchmark on the local PostgreSQL (docs/performance.md).
+# SCALE=tiny|county|national; BENCH_ARGS for more (e.g. --keep-db --users 4).
+SCALE ?= county
+bench: export DJANGO_DEBUG ?= 1
+bench: install-dev
+	$(PY) manage.py bench --scale $(SCALE) --json-out bench-results/bench-$(SCALE).json $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

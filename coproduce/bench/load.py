@@ -42,6 +42,8 @@ from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
+from coproduce.bench.report import percentile  # noqa: E402
+
 LOOPBACK = re.compile(r"^http://127\.\d+\.\d+\.\d+:\d+$")
 ENCODINGS = "br, gzip"
 
@@ -252,14 +254,6 @@ class Recorder:
             self.errors[key] = self.errors.get(key, 0) + 1
         else:
             self.times.append(response_time)
-
-
-def percentile(sorted_times: list[float], p: float) -> float | None:
-    """Nearest-rank percentile."""
-    if not sorted_times:
-        return None
-    rank = max(1, -(-len(sorted_times) * p // 100))
-    return round(sorted_times[int(rank) - 1], 2)
 
 
 def make_user_class(page: dict, identities: list[dict], base_url: str, max_requests: int):

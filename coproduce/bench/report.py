@@ -15,6 +15,14 @@ from coproduce.bench.pages import (
 )
 
 
+def percentile(sorted_times: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of already sorted times."""
+    if not sorted_times:
+        return None
+    rank = max(1, -(-len(sorted_times) * p // 100))
+    return round(sorted_times[int(rank) - 1], 2)
+
+
 def machine() -> dict:
     info = {
         "cores": os.cpu_count(),

@@ -300,7 +300,9 @@ class Bench:
         text = json.dumps(result, indent=2)
         self.command.stdout.write(text)
         if self.options["json_out"]:
-            Path(self.options["json_out"]).write_text(text + "\n")
+            out = Path(self.options["json_out"])
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text + "\n")
         failures = {
             name: page.get("failures") or 0
             for name, page in result["pages"].items()

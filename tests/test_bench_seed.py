@@ -1,0 +1,165 @@
+"""The bench's synthetic dataset is consistent, and the bench command keeps to its own db."""
+
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import Count, F, Q
+
+from clubs.models import AspectChange, Club, Partner, User
+from coproduce.bench import report
+from coproduce.bench.report import percentile
+from coproduce.bench.seed import Scale, recovery_phrase, seed
+from feedback.models import (
+    CHANGE_OUTCOMES,
+    Decision,
+    Participant,
+    Proposal,
+    ProposalEvent,
+    State,
+    Support,
+)
+from feedback.words import phrase_hash
+
+SCALE = Scale(
+    "check", 14, partners=3, clubs=9, participants=180, proposals=400, supports=2_500,
+    decisions=260, changes=300, rounds_per_club=3,
+)  # fmt: skip
+
+
+@pytest.fixture
+def seeded(db):
+    return seed(SCALE, prefix="check")
+
+
+def test_seeding_writes_the_sizes_asked_for(seeded):
+    assert Partner.objects.count() == 3
+    assert Club.objects.count() == 9
+    assert Participant.objects.count() == 180
+    assert Proposal.objects.count() == 400
+    assert Decision.objects.count() == 260
+    assert AspectChange.objects.count() == 300
+    # Supports aim at the total; each idea's share is random.
+    assert 1_800 <= Support.objects.count() <= 3_200
+    assert User.objects.filter(is_county_staff=True).count() == 1
+
+
+def test_seeded_rows_pass_the_database_constraints(seeded):
+    # Foreign keys are deferred: check them now, as a commit would.
+    connection.check_constraints()
+
+
+def test_denormalised_fields_agree_with_the_rows_behind_them(seeded):
+    mismatched = Proposal.objects.annotate(n=Count("supports")).exclude(support_count=F("n"))
+    assert not mismatched.exists()
+    decided = Proposal.objects.filter(state__in=[State.DECIDED, State.DONE])
+    assert decided.count() == Decision.objects.count()
+    for proposal in decided.prefetch_related("decisions"):
+        (decision,) = proposal.decisions.all()
+        assert decision.outcome == proposal.outcome
+        assert decision.decided_at == proposal.decided_at
+        assert decision.supports_at_decision == proposal.support_count
+    assert not Proposal.objects.filter(state=State.DONE, done_at__isnull=True).exists()
+    assert not Proposal.objects.filter(
+        Q(published_at__isnull=True), state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
+    ).exists()
+
+
+def test_every_proposal_has_an_event_for_each_step_ending_in_its_state(seeded):
+    for proposal in Proposal.objects.prefetch_related("events"):
+        events = list(proposal.events.all())
+        assert events[0].kind == ProposalEvent.Kind.SUBMITTED
+        steps = [e for e in events if e.from_state != e.to_state or e.from_state == ""]
+        for before, after in itertools.pairwise(steps):
+            assert before.to_state == after.from_state, proposal.pk
+            assert before.at <= after.at, proposal.pk
+        assert steps[-1].to_state == proposal.state, proposal.pk
+
+
+def test_done_proposals_are_linked_to_the_change_they_caused(seeded):
+    done = Proposal.objects.filter(state=State.DONE)
+    assert done.exists()
+    assert done.filter(outcome__in=CHANGE_OUTCOMES).count() == done.count()
+    assert not done.filter(changes__isnull=True).exists()
+    for change in AspectChange.objects.filter(proposals__isnull=False).distinct()[:50]:
+        assert change.old_value != change.new_value
+
+
+def test_aspects_hold_the_value_of_their_latest_change(seeded):
+    for club in Club.objects.prefetch_related("aspects__changes")[:3]:
+        for aspect in club.aspects.all():
+            latest = max(aspect.changes.all(), key=lambda c: (c.recorded_at, c.pk))
+            assert (aspect.value, aspect.status) == (latest.new_value, latest.new_status)
+
+
+def test_recovery_phrases_find_their_participant(seeded):
+    participant = Participant.objects.order_by("pk")[5]
+    assert participant.recovery_hash == phrase_hash(recovery_phrase(participant.pk))
+    phrases = {recovery_phrase(pk) for pk in range(1, 5_000)}
+    assert len(phrases) == 4_999
+
+
+def test_seeding_twice_adds_a_second_independent_dataset(seeded):
+    seed(SCALE, prefix="again")
+    assert Club.objects.count() == 18
+    assert Club.objects.filter(slug__startswith="again-club-").count() == 9
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "coproduce",
+        "postgres",
+        "coproduce_ci_1",
+        "coproduce_bench_x; drop table",
+        "Coproduce_bench_a",
+    ],
+)
+def test_the_bench_refuses_any_database_not_named_coproduce_bench(name):
+    with pytest.raises(CommandError, match="only touches databases named coproduce_bench_"):
+        call_command("bench", "--scale", "tiny", "--db-name", name)
+
+
+def test_percentiles_are_nearest_rank():
+    times = [float(n) for n in range(1, 101)]
+    assert percentile(times, 50) == 50
+    assert percentile(times, 95) == 95
+    assert percentile(times, 99) == 99
+    assert percentile([7.0], 99) == 7
+    assert percentile([], 50) is None
+
+
+def test_targets_say_which_are_met_and_by_how_much_they_are_missed():
+    pages = {
+        "floor": {"p50_ms": 2},
+        "young_club_page": {"p95_ms": 50, "ratio_to_floor_median": 4.5},
+        "county_dashboard": {"p95_ms": 420},
+    }
+    checks = {c["target"]: c for c in report.targets("county", pages, None)}
+    assert checks["young_club_page p95"]["met"] is True
+    assert checks["young_club_page median / floor median"]["met"] is False
+    assert checks["young_club_page median / floor median"]["over_by"] == 1.5
+    assert checks["county_dashboard p95"]["over_by"] == 120
+    assert checks["propose p95"]["met"] is None  # not measured
+
+
+def test_after_seeding_the_app_creates_rows_with_fresh_ids(seeded):
+    # Seeding gives explicit ids; the sequences must have moved past them.
+    club = Club.objects.order_by("pk").first()
+    new = Club.objects.create(
+        partner=club.partner,
+        name="After the seed",
+        slug="after-the-seed",
+        activity="Football",
+        venue_name="Hall",
+        district=club.district,
+        funding_start=club.funding_start,
+        funding_end=club.funding_end,
+    )
+    assert new.pk > Club.objects.exclude(pk=new.pk).order_by("-pk").first().pk
+    event = ProposalEvent.objects.create(
+        proposal=Proposal.objects.first(), kind="listened", to_state="decided"
+    )
+    assert event.pk > 0
