@@ -853,7 +853,7 @@ class _Computer:
         nos_text = _plural(nos, "'not adopted' answer")
         explanation = (
             f"{n} of {nos_text} gave no real reason; "
-            f"{_plural(goalposts, 'moving goalposts')} ('not possible' citing an aspect that "
+            f"{goalposts} moving goalposts ('not possible' citing an aspect that "
             f"was negotiable), over {_plural(records, 'decision')}."
         )
         return Indicator(

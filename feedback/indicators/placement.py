@@ -58,6 +58,11 @@ def _worst(*statuses: str) -> str:
     return min(known, key=SEVERITY.__getitem__) if known else NONE
 
 
+def _said(indicator) -> str:
+    """An indicator's colour and value in a few words: "amber, 37.5%"."""
+    return f"{indicator.status_label.lower()}, {indicator.display}"
+
+
 def hart(result: ClubIndicators) -> Placement:
     ind, totals, minimum = result.indicators, result.totals, thresholds()["MIN_RECORDS"]
     silent, changes = ind[SILENT], ind[CHANGES]
@@ -67,7 +72,7 @@ def hart(result: ClubIndicators) -> Placement:
     summary = (
         f"{_fmt_pct(answered)} answered within {thresholds()['SILENT_AFTER_DAYS']} days, "
         f"{_fmt_pct(adopted)} adopted, "
-        + (f"{_plural(goalposts, 'moving goalposts')}" if goalposts else "no moving goalposts")
+        + (f"{goalposts} moving goalposts" if goalposts else "no moving goalposts")
     )
 
     def placed(key: str, why: str) -> Placement:
@@ -101,7 +106,7 @@ def hart(result: ClubIndicators) -> Placement:
         if silent.status in (AMBER, RED):
             reasons.append(f"{_fmt_pct(silent.value)} of proposals unanswered after 28 days")
         if goalposts:
-            reasons.append(_plural(goalposts, "moving goalposts"))
+            reasons.append(f"{goalposts} moving goalposts")
         if changes.status == RED:
             reasons.append(f"only {_fmt_pct(adopted)} adopted")
         if ind[PROMISES].status == RED:
@@ -138,8 +143,8 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             label="Space",
             level=LEVELS[space],
             rule=(
-                f"Worst of Nothing negotiable ({ind[NEGOTIABLE].display}) and Narrow voice "
-                f"({ind[VOICE].display} of members took part)"
+                f"Worst of Nothing negotiable ({_said(ind[NEGOTIABLE])}) and Narrow voice "
+                f"({_said(ind[VOICE])} of members took part)"
             ),
         )
     )
@@ -167,7 +172,8 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             key="audience",
             label="Audience",
             level=LEVELS[ind[SLOW].status],
-            rule=f"Slow response: {ind[SLOW].explanation}",
+            rule=f"Slow response ({ind[SLOW].status_label.lower()}): "
+            + ind[SLOW].explanation.rstrip("."),
         )
     )
     influence = _worst(ind[SILENT].status, ind[CHANGES].status, ind[PROMISES].status)
@@ -177,8 +183,9 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             label="Influence",
             level=LEVELS[influence],
             rule=(
-                f"Worst of Silent consultation ({ind[SILENT].display} unanswered), Nothing changes "
-                f"({ind[CHANGES].display} adopted) and Broken promises ({ind[PROMISES].display})"
+                f"Worst of Silent consultation ({_said(ind[SILENT])} unanswered), Nothing changes "
+                f"({_said(ind[CHANGES])} adopted) and Broken promises ({_said(ind[PROMISES])} "
+                "broken)"
             ),
         )
     )
