@@ -108,8 +108,10 @@ def _with_session_aspects(club: Club) -> Club:
 def club_create(request):
     if not permissions.can_create_club(request.user):
         raise PermissionDenied("Only a partner's lead can start a club.")
-    partners = permissions.led_partners(request.user).select_related("district")
-    form = ClubForm(request.POST or None, partners=partners)
+    partners = permissions.led_partners(request.user)
+    first = partners.first()
+    initial = {"district": first.district_id} if first else {}
+    form = ClubForm(request.POST or None, partners=partners, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         partner = fields.pop("partner")
