@@ -43,6 +43,16 @@ from feedback.models import (
 )
 from feedback.words import ADJECTIVES, ANIMALS
 
+# The districts the showcase clubs are in (normally loaded by a migration).
+DISTRICTS = {
+    "E06000044": "Portsmouth",
+    "E06000045": "Southampton",
+    "E06000046": "Isle of Wight",
+    "E07000086": "Eastleigh",
+    "E07000087": "Fareham",
+    "E07000091": "New Forest",
+    "E07000093": "Test Valley",
+}
 PARTNER_NAME = "Solent Youth Activity Trust"
 LEAD_EMAIL = f"showcase-lead@{DEMO_DOMAIN}"
 REASON = "We checked with the venue: the hall is taken by another group then, all year."
@@ -508,7 +518,10 @@ def build(today: date | None = None) -> list[Club]:
     if partner is not None:
         return list(partner.clubs.order_by("pk"))
     today = today or timezone.localdate()
-    districts = {d.ons_code: d for d in District.objects.all()}
+    districts = {
+        code: District.objects.get_or_create(ons_code=code, defaults={"name": name})[0]
+        for code, name in DISTRICTS.items()
+    }
     partner = Partner.objects.create(
         name=PARTNER_NAME, kind=Partner.Kind.YOUTH, district=districts["E07000093"]
     )

@@ -58,9 +58,12 @@ def _worst(*statuses: str) -> str:
     return min(known, key=SEVERITY.__getitem__) if known else NONE
 
 
-def _said(indicator) -> str:
-    """An indicator's colour and value in a few words: "amber, 37.5%"."""
-    return f"{indicator.status_label.lower()}, {indicator.display}"
+def _said(indicator, what: str = "") -> str:
+    """An indicator's colour and value in a few words: "amber, 37.5% adopted"."""
+    if indicator.value is None:
+        return indicator.status_label.lower()
+    suffix = f" {what}" if what else ""
+    return f"{indicator.status_label.lower()}, {indicator.display}{suffix}"
 
 
 def hart(result: ClubIndicators) -> Placement:
@@ -71,7 +74,7 @@ def hart(result: ClubIndicators) -> Placement:
     goalposts = ind[UNEXPLAINED].facts["goalposts"]
     summary = (
         f"{_fmt_pct(answered)} answered within {thresholds()['SILENT_AFTER_DAYS']} days, "
-        f"{_fmt_pct(adopted)} adopted, "
+        + (f"{_fmt_pct(adopted)} adopted, " if adopted is not None else "nothing decided, ")
         + (f"{goalposts} moving goalposts" if goalposts else "no moving goalposts")
     )
 
@@ -144,7 +147,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             level=LEVELS[space],
             rule=(
                 f"Worst of Nothing negotiable ({_said(ind[NEGOTIABLE])}) and Narrow voice "
-                f"({_said(ind[VOICE])} of members took part)"
+                f"({_said(ind[VOICE], 'of members took part')})"
             ),
         )
     )
@@ -183,9 +186,9 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             label="Influence",
             level=LEVELS[influence],
             rule=(
-                f"Worst of Silent consultation ({_said(ind[SILENT])} unanswered), Nothing changes "
-                f"({_said(ind[CHANGES])} adopted) and Broken promises ({_said(ind[PROMISES])} "
-                "broken)"
+                f"Worst of Silent consultation ({_said(ind[SILENT], 'unanswered')}), Nothing "
+                f"changes ({_said(ind[CHANGES], 'adopted')}) and Broken promises "
+                f"({_said(ind[PROMISES], 'broken')})"
             ),
         )
     )
