@@ -108,3 +108,12 @@ def test_a_benchmarked_proposal_post_really_makes_an_idea(db):
     assert counted["support"]["status"] == 302
     # One warm-up and one counted idea.
     assert Proposal.objects.count() == before + 2
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgres_connections_run_without_jit(db):
+    # JIT compiled each indicator aggregate for about a second (docs/performance.md).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -87,7 +87,7 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
         "prefix": prefix,
         "club": {"id": club.pk, "slug": club.slug, "name": club.name},
         "partner": partner_id,
-        "start": (today - timedelta(weeks=12) + timedelta(days=1)).isoformat(),
+        "start": (today - timedelta(weeks=12)).isoformat(),
         "end": today.isoformat(),
         "accounts": {
             "coach": {"id": coach.pk, "email": coach.email, "password": BENCH_PASSWORD},
