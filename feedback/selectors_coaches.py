@@ -123,6 +123,8 @@ def needs_you(*, user, today: date | None = None) -> NeedsYou:
     )
     for p in proposals:
         if p.state == State.SUBMITTED:
+            if p.author_id and p.author.is_blocked:
+                continue  # a paused member's unpublished ideas are hidden
             result.to_moderate.append(Waiting(p, p.submitted_at, acknowledge_due(p), today))
         elif p.state == State.PUBLISHED:
             result.to_acknowledge.append(Waiting(p, p.submitted_at, acknowledge_due(p), today))
@@ -149,10 +151,14 @@ def needs_you(*, user, today: date | None = None) -> NeedsYou:
 
 
 def moderation_queue(*, user) -> list[Proposal]:
-    """Ideas waiting for a coach to publish, return or escalate them, oldest first."""
+    """Ideas waiting for a coach to publish, return or escalate them, oldest first.
+
+    A paused (blocked) member's unpublished ideas are hidden until they are unblocked.
+    """
     return list(
         Proposal.objects.awaiting_moderation()
         .filter(club_id__in=_managed_ids(user))
+        .exclude(author__is_blocked=True)
         .select_related("club", "author", "aspect", "round")
         .order_by("submitted_at", "id")
     )

@@ -39,3 +39,43 @@ def adopted(club, coach, title="Music in the warm-up", promised_by=None, **kwarg
 
 def aspect(club, kind="day"):
     return club.aspects.get(kind=kind)
+
+
+def fill(world, n):
+    """n of everything across the coach's club: waiting, open, decided, changes, learning."""
+    club, coach = world.club, world.coach
+    day = aspect(club)
+    round_ = services.round_create(
+        club=club,
+        by=coach,
+        question="Which day?",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=9),
+        aspect=day,
+    )
+    for i in range(n):
+        member = factories.make_participant(club)
+        factories.make_proposal(member, title=f"Waiting {i}", text=f"call 07700 900{i:03d} now")
+        p = published(club, coach, title=f"Open {i}", round_=round_)
+        services.support_toggle(proposal=p, participant=member)
+        acknowledged(club, coach, title=f"Looking {i}", aspect=day)
+        adopted(club, coach, title=f"Promised {i}", promised_by=timezone.localdate())
+        done = adopted(club, coach, title=f"Done {i}", aspect=day)
+        services.change_record(
+            aspect=day,
+            by=coach,
+            new_value=f"Day {i}",
+            effective_date=timezone.localdate(),
+            proposals=[done],
+        )
+        services.listened_answer_record(proposal=done, participant=done.author, answer="yes")
+        deferred = published(club, coach, title=f"Deferred {i}")
+        services.proposal_decide(
+            proposal=deferred,
+            by=coach,
+            outcome="deferred",
+            answer="Later.",
+            deferred_until=timezone.localdate() + timedelta(days=1),
+        )
+        services.learning_record(club=club, by=coach, getting=f"Fun {i}", round_=round_)
+        services.concern_report(participant=member, text=f"Concern {i}", proposal=p)

@@ -27,46 +27,6 @@ def _today(days=0):
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
-def fill(world, n):
-    """n of everything across the coach's club: waiting, open, decided, changes, learning."""
-    club, coach = world.club, world.coach
-    day = h.aspect(club)
-    round_ = services.round_create(
-        club=club,
-        by=coach,
-        question="Which day?",
-        opens_on=timezone.localdate(),
-        closes_on=timezone.localdate() + timedelta(days=9),
-        aspect=day,
-    )
-    for i in range(n):
-        member = factories.make_participant(club)
-        factories.make_proposal(member, title=f"Waiting {i}", text=f"call 07700 900{i:03d} now")
-        p = h.published(club, coach, title=f"Open {i}", round_=round_)
-        services.support_toggle(proposal=p, participant=member)
-        h.acknowledged(club, coach, title=f"Looking {i}", aspect=day)
-        h.adopted(club, coach, title=f"Promised {i}", promised_by=timezone.localdate())
-        done = h.adopted(club, coach, title=f"Done {i}", aspect=day)
-        services.change_record(
-            aspect=day,
-            by=coach,
-            new_value=f"Day {i}",
-            effective_date=timezone.localdate(),
-            proposals=[done],
-        )
-        services.listened_answer_record(proposal=done, participant=done.author, answer="yes")
-        deferred = h.published(club, coach, title=f"Deferred {i}")
-        services.proposal_decide(
-            proposal=deferred,
-            by=coach,
-            outcome="deferred",
-            answer="Later.",
-            deferred_until=timezone.localdate() + timedelta(days=1),
-        )
-        services.learning_record(club=club, by=coach, getting=f"Fun {i}", round_=round_)
-        services.concern_report(participant=member, text=f"Concern {i}", proposal=p)
-
-
 @pytest.fixture
 def without_indicators_panel(settings):
     """Stubs the indicators helper's panel so the record's own queries are counted exactly."""
@@ -97,7 +57,7 @@ def test_coach_pages_run_a_fixed_number_of_queries(
     client = client_as("coach")
     url = reverse(f"feedback:{page}") if page != "club-record" else _url(page, world)
     for _ in range(2):
-        fill(world, 3)
+        h.fill(world, 3)
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200
@@ -106,10 +66,10 @@ def test_coach_pages_run_a_fixed_number_of_queries(
 def test_the_club_record_with_its_indicators_panel_does_not_grow_with_the_data(world, client_as):
     client = client_as("lead")
     url = _url("club-record", world)
-    fill(world, 3)
+    h.fill(world, 3)
     with CaptureQueriesContext(connection) as first:
         client.get(url)
-    fill(world, 3)
+    h.fill(world, 3)
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(second) == len(first)
@@ -117,7 +77,7 @@ def test_the_club_record_with_its_indicators_panel_does_not_grow_with_the_data(w
 
 def test_needs_you_shows_each_list_with_waits_and_due_dates(world, client_as):
     with time_machine.travel(timezone.now() - timedelta(days=9)):
-        fill(world, 1)
+        h.fill(world, 1)
     body = client_as("coach").get(reverse("feedback:needs-you")).content.decode()
     for heading in (
         "To moderate",
@@ -508,3 +468,15 @@ def test_the_club_record_tells_the_story_in_order_and_filters(world, client_as):
     assert "Thursdays" not in recent
     bad = client.get(_url("club-record", world), {"start": _today(), "end": _today(-3)})
     assert "The period must end after it starts." in bad.content.decode()
+
+
+def test_a_blocked_members_waiting_ideas_are_hidden_until_unblocked(world, client_as):
+    member = factories.make_participant(world.club)
+    factories.make_proposal(member, title="From a paused member")
+    services.participant_block(participant=member, by=world.coach)
+    client = client_as("coach")
+    assert "From a paused member" not in client.get(reverse("feedback:moderation")).content.decode()
+    assert "From a paused member" not in client.get(reverse("feedback:needs-you")).content.decode()
+    services.participant_block(participant=member, by=world.coach, blocked=False)
+    assert "From a paused member" in client.get(reverse("feedback:moderation")).content.decode()
+    assert "From a paused member" in client.get(reverse("feedback:needs-you")).content.decode()
