@@ -79,8 +79,26 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
     assert (day.status, day.changes.count()) == ("fixed", 2)
 
 
+def fill_to_ten_aspects_nearly_all_fixed(club):
+    """The longest poster the demo makes: ten aspects, nine fixed, each with its reason."""
+    from clubs.demo import ROOM_AND_REASON
+
+    for kind in ("format", "cost", "kit", "music", "coach"):
+        services.aspect_create(club=club, kind=kind, value=f"The {kind} we have")
+    for aspect in club.aspects.exclude(kind="music"):
+        services.aspect_update(
+            aspect=aspect,
+            by=None,
+            value=aspect.value or f"The {aspect.kind} we have",
+            status="fixed",
+            reason=ROOM_AND_REASON[aspect.kind][1],
+        )
+    assert club.aspects.count() == 10
+
+
 def test_the_join_poster_prints_on_one_a4_page(desktop, site, tmp_path):
     club, _coach = make_club()
+    fill_to_ten_aspects_nearly_all_fixed(club)
     lead = factories.make_lead(club.partner, email="lead@example.org")
     login(desktop, site, lead.email, factories.PASSWORD)
     desktop.goto(f"{site}/clubs/{club.slug}/")
