@@ -55,7 +55,7 @@ def populate(club, coach=None, members: int = 3):
         fs.change_record(
             aspect=club.aspects.get(kind="day"),
             by=coach,
-            new_value="Thursday",
+            new_value=f"Thursday, as idea {proposals[0].pk} asked",
             effective_date=(NOW - timedelta(days=50)).date(),
             proposals=[proposals[0]],
         )
@@ -124,6 +124,18 @@ def test_partner_dashboard_takes_the_same_queries_for_3_and_30_clubs(world, clie
         make_clubs(1, partner=world.club.partner)
         few = count_queries(lambda: client.get(url))
         make_clubs(27, partner=world.club.partner)
+        many = count_queries(lambda: client.get(url))
+    assert few == many
+
+
+def test_club_indicators_page_queries_do_not_grow_with_the_records(world, client_as):
+    client = client_as("coach")
+    url = reverse("feedback:club-indicators", args=[world.club.slug])
+    with time_machine.travel(NOW, tick=False):
+        populate(world.club, coach=world.coach)
+        few = count_queries(lambda: client.get(url))
+        populate(world.club, coach=world.coach)
+        populate(world.club, coach=world.coach)
         many = count_queries(lambda: client.get(url))
     assert few == many
 
