@@ -15,7 +15,10 @@ def club_indicators_panel(context, club):
     user = getattr(request, "user", None)
     if club is None or not permissions.can_view_club(user, club):
         return {"result": None}
-    return {"result": ind.for_club(club), "club": club}
+    sees_partner = permissions.is_county_staff(user) or permissions.is_lead_of(
+        user, club.partner_id
+    )
+    return {"result": ind.for_club(club), "club": club, "sees_partner": sees_partner}
 
 
 @register.inclusion_tag("feedback/dashboards/_status.html")

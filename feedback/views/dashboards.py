@@ -48,7 +48,14 @@ def club_indicators(request, slug):
     return render(
         request,
         "feedback/dashboards/club_indicators.html",
-        {"club": club, "result": result, "form": form, "lundy_questions": LUNDY},
+        {
+            "club": club,
+            "result": result,
+            "form": form,
+            "lundy_questions": LUNDY,
+            "sees_partner": permissions.is_county_staff(request.user)
+            or permissions.is_lead_of(request.user, club.partner_id),
+        },
     )
 
 

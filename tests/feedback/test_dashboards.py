@@ -396,3 +396,25 @@ def test_monthly_trends_count_each_month(world):
     aug = months[3]
     assert (aug.proposals, aug.answered, aug.adopted) == (3, 2, 1)
     assert months[0].start == date(2026, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_link"),
+    [("coach", False), ("lead", True), ("staff", True), ("superuser", True)],
+)
+def test_club_indicators_link_to_the_partner_dashboard_for_who_may_see_it(
+    world, client_as, role, sees_link
+):
+    body = (
+        client_as(role)
+        .get(reverse("feedback:club-indicators", args=[world.club.slug]))
+        .content.decode()
+    )
+    link = reverse("feedback:partner-dashboard", args=[world.club.partner_id])
+    assert (link in body) is sees_link
+
+
+@pytest.mark.parametrize(("role", "sees_link"), [("lead", False), ("staff", True)])
+def test_county_dashboard_is_in_the_menu_for_county_staff(world, client_as, role, sees_link):
+    body = client_as(role).get(reverse("clubs:my-clubs")).content.decode()
+    assert (reverse("feedback:county-dashboard") in body) is sees_link
