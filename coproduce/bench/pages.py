@@ -2,9 +2,9 @@
 
 Plain data (no Django imports): the load driver reads it in its own process.
 A path holds `{placeholders}` that the plan fills from the seeded dataset:
-`{slug}` (the busiest club of the biggest partner), `{partner}`, `{proposal}`
-(an open idea of that club, one per young person), `{start}` and `{end}`
-(the county dashboard's 12 weeks).
+`{slug}` (the busiest club of the biggest partner), `{partner}`, `{district}`
+(that club's), `{proposal}` (an open idea of that club, one per young person),
+`{start}` and `{end}` (the dashboards' default 12 weeks, given explicitly).
 """
 
 from dataclasses import asdict, dataclass
@@ -80,6 +80,13 @@ PAGES = [
         "staff",
         "The county dashboard (all clubs, 12 weeks)",
         p95_target_ms=300,
+    ),
+    Page(
+        "county_dashboard_district",
+        "GET",
+        "/dashboards/county/?district={district}&start={start}&end={end}",
+        "staff",
+        "The county dashboard, one district's clubs (12 weeks)",
     ),
     Page(
         "county_export_csv",

@@ -85,7 +85,12 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
     today = timezone.localdate()
     return {
         "prefix": prefix,
-        "club": {"id": club.pk, "slug": club.slug, "name": club.name},
+        "club": {
+            "id": club.pk,
+            "slug": club.slug,
+            "name": club.name,
+            "district": club.district_id,
+        },
         "partner": partner_id,
         "start": (today - timedelta(weeks=12)).isoformat(),
         "end": today.isoformat(),
@@ -106,13 +111,15 @@ def signed_participant_cookie(participant: Participant) -> dict:
     return {"name": settings.PARTICIPANT_COOKIE_NAME, "value": morsel.value}
 
 
-def page_path(page: Page, targets: dict, proposal: int | None = None) -> str:
+def page_path(page: Page, targets: dict, proposal: int | str | None = None) -> str:
+    """The page's path for these targets; `proposal="{proposal}"` keeps that placeholder."""
     young = targets["young"][0] if targets["young"] else {"proposals": []}
     if proposal is None:
         proposal = young["proposals"][0] if young["proposals"] else 0
     return page.path.format(
         slug=targets["club"]["slug"],
         partner=targets["partner"],
+        district=targets["club"]["district"],
         proposal=proposal,
         start=targets["start"],
         end=targets["end"],

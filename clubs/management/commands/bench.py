@@ -66,6 +66,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json-out", help="Also write the JSON to this file.")
         parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Create, migrate and seed the database, keep it, and stop (for a later --keep-db).",
+        )
+        parser.add_argument(
             "--postgres",
             default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
             help="PostgreSQL server (no database name); default $BENCH_POSTGRES_URL or "
@@ -273,6 +278,10 @@ class Bench:
                 )  # fmt: skip
                 seed_info = json.loads(seed_out.read_text())
                 self.mark_database()
+            if self.options["seed_only"]:
+                self.options["keep_db"] = True
+                self.command.stdout.write(json.dumps(seed_info, indent=2))
+                return
             self.timed("collectstatic", self.manage, "collectstatic", "--noinput", "-v0")
             plan_out = self.tmp / "plan.json"
             self.timed(
@@ -323,16 +332,7 @@ class Bench:
             entry["queries"] = counted.get("queries")
             entry["queries_status"] = counted.get("status")
             entry["paths"] = [page_path(page, targets)]
-            entry["path_template"] = (
-                page.path.replace("{proposal}", "\0")
-                .format(
-                    slug=targets["club"]["slug"],
-                    partner=targets["partner"],
-                    start=targets["start"],
-                    end=targets["end"],
-                )
-                .replace("\0", "{proposal}")
-            )
+            entry["path_template"] = page_path(page, targets, proposal="{proposal}")
             pages.append(entry)
         return {
             "base_url": base_url,
