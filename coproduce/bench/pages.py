@@ -66,6 +66,13 @@ PAGES = [
         p95_target_ms=100,
     ),
     Page(
+        "club_record_12_weeks",
+        "GET",
+        "/clubs/{slug}/record/?start={start}&end={end}",
+        "coach",
+        "A club's record, filtered to the last 12 weeks",
+    ),
+    Page(
         "partner_dashboard",
         "GET",
         "/dashboards/partner/{partner}/",
