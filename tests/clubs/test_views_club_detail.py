@@ -106,3 +106,9 @@ def test_the_lead_sees_every_control(world, client_as):
     page = client_as("lead").get(world.club.get_absolute_url()).content.decode()
     for name in ("club-edit", "club-coaches", "join-code-rotate", "aspect-create", "poster"):
         assert reverse(f"clubs:{name}", args=[world.club.slug]) in page
+
+
+def test_each_aspect_has_an_anchor_for_links_from_the_indicators(world, client_as):
+    page = client_as("lead").get(world.club.get_absolute_url()).content.decode()
+    for aspect in world.club.aspects.all():
+        assert f'id="aspect-{aspect.pk}"' in page
