@@ -248,6 +248,8 @@ def proposal_submit(
 ) -> Proposal:
     """A young person's new idea; waits for a coach before anyone else sees it."""
     _check_can_post(participant)
+    # Stored cut to the column's length, so look it up the same way.
+    client_token = (client_token or "")[:64]
     title, text = _check_text(title, text)
     club = participant.club
     if aspect is not None and aspect.club_id != club.pk:
@@ -281,7 +283,7 @@ def proposal_submit(
         round=round_,
         title=title,
         text=text,
-        client_token=client_token[:64],
+        client_token=client_token,
         state=states.next_state(Kind.SUBMITTED, ""),
         flagged_contact_details=has_contact_details(title, text),
         submitted_at=_now(),
@@ -647,6 +649,7 @@ def listened_answer_record(
     *, proposal: Proposal, participant: Participant, answer: str, comment: str = ""
 ) -> ListenedAnswer:
     """The author's one answer to "Did you feel listened to?", after a decision."""
+    _check_can_post(participant)
     proposal = _locked(proposal)
     if proposal.author_id != participant.pk:
         raise ValidationError("Only the author is asked this.", code="not_author")
