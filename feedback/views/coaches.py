@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -331,6 +332,7 @@ def rounds(request, slug):
     context = {
         "club": club,
         "rounds": selectors.club_rounds(club=club),
+        "today": timezone.localdate(),
         "form": form,
         "can_act": can_act_for_club(request.user, club),
     }

@@ -480,3 +480,31 @@ def test_a_blocked_members_waiting_ideas_are_hidden_until_unblocked(world, clien
     services.participant_block(participant=member, by=world.coach, blocked=False)
     assert "From a paused member" in client.get(reverse("feedback:moderation")).content.decode()
     assert "From a paused member" in client.get(reverse("feedback:needs-you")).content.decode()
+
+
+def test_rounds_say_whether_they_are_open_closed_or_still_to_open(world, client_as):
+    today = timezone.localdate()
+    for question, opens, closes in [
+        ("Running now?", 0, 5),
+        ("Finished?", -10, -2),
+        ("Next month?", 20, 30),
+    ]:
+        services.round_create(
+            club=world.club,
+            by=world.coach,
+            question=question,
+            opens_on=today + timedelta(days=opens),
+            closes_on=today + timedelta(days=closes),
+        )
+    body = client_as("coach").get(_url("rounds", world)).content.decode()
+    assert body.count(">Open</span>") == 1
+    assert ">Closed</span>" in body
+    assert ">Opens later</span>" in body
+
+
+@pytest.mark.parametrize(("role", "manage_links"), [("coach", True), ("staff", False)])
+def test_the_staff_club_page_links_to_the_clubs_voice_pages(world, client_as, role, manage_links):
+    body = client_as(role).get(world.club.get_absolute_url()).content.decode()
+    assert _url("club-record", world) in body
+    assert _url("rounds", world) in body
+    assert (_url("learning-new", world) in body) is manage_links
