@@ -39,15 +39,6 @@ PAGES = [
         p95_target_ms=60,
     ),
     Page(
-        "propose",
-        "POST",
-        "/club/{slug}/propose/",
-        "young",
-        "Proposing an idea (POST)",
-        young=True,
-        p95_target_ms=60,
-    ),
-    Page(
         "support",
         "POST",
         "/club/{slug}/ideas/{proposal}/support/",
@@ -101,6 +92,16 @@ PAGES = [
         "/dashboards/county/export.csv?start={start}&end={end}",
         "staff",
         "The county CSV export (all clubs, 12 weeks)",
+    ),
+    # Last: the ideas it posts wait for moderation, and would swell the coach's pages.
+    Page(
+        "propose",
+        "POST",
+        "/club/{slug}/propose/",
+        "young",
+        "Proposing an idea (POST)",
+        young=True,
+        p95_target_ms=60,
     ),
 ]
 

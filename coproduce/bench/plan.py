@@ -27,6 +27,8 @@ from feedback import identity
 from feedback.models import Participant, Proposal, State, Support
 
 OPEN_STATES = [State.PUBLISHED, State.ACKNOWLEDGED]
+# Ideas the benchmark posts carry this title, so a kept database can drop them.
+BENCH_IDEA_PREFIX = "Bench idea"
 
 
 def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
@@ -136,7 +138,7 @@ def is_routed(path: str) -> bool:
 
 def propose_form(n: int | str) -> dict:
     return {
-        "title": f"Bench idea {n}",
+        "title": f"{BENCH_IDEA_PREFIX} {n}",
         "text": "Could we try this next week?",
         "client_token": str(uuid.uuid4()),
     }

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         parser.add_argument("--db-name", help="Default coproduce_bench_<scale>.")
         parser.add_argument("--max-requests", type=int, default=20_000, help=argparse_hidden())
         # Internal steps, run in a child process against the bench database.
-        parser.add_argument("--step", choices=["seed", "plan"], help=argparse_hidden())
+        parser.add_argument("--step", choices=["seed", "plan", "cleanup"], help=argparse_hidden())
         parser.add_argument("--out", help=argparse_hidden())
 
     def handle(self, *args, **options):
@@ -107,6 +107,12 @@ class Command(BaseCommand):
                 "analyse_seconds": round(time.monotonic() - started, 1),
                 "counts": seed.table_counts(),
             }
+        elif options["step"] == "cleanup":
+            from coproduce.bench.plan import BENCH_IDEA_PREFIX
+            from feedback.models import Proposal
+
+            deleted, _ = Proposal.objects.filter(title__startswith=BENCH_IDEA_PREFIX).delete()
+            data = {"deleted": deleted}
         else:
             from coproduce.bench import plan
 
@@ -302,6 +308,11 @@ class Bench:
         finally:
             if gunicorn is not None:
                 self.stop_gunicorn(gunicorn)
+                if self.options["keep_db"]:
+                    # The ideas the run posted would swell the next run's pages.
+                    self.manage(
+                        "bench", "--step", "cleanup", "--out", str(self.tmp / "cleanup.json")
+                    )
             if not self.options["keep_db"]:
                 self.drop_database()
             shutil.rmtree(self.tmp, ignore_errors=True)
