@@ -201,7 +201,7 @@ def join_code(request, code):
 @require_http_methods(["GET", "POST"])
 def join_recover(request):
     """Back on another phone with the four-word recovery phrase."""
-    form = RecoverForm(request.POST or None)
+    form = RecoverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             participant = services.participant_recover(phrase=form.cleaned_data["phrase"])
@@ -451,7 +451,9 @@ def member_concern(request, participant):
     initial = {}
     if request.GET.get("proposal", "").isdigit():
         initial["proposal"] = int(request.GET["proposal"])
-    form = ConcernForm(request.POST or None, proposals=proposals, initial=initial)
+    form = ConcernForm(
+        request.POST if request.method == "POST" else None, proposals=proposals, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_report(
@@ -500,7 +502,7 @@ def my_data_download(request, participant):
 @require_http_methods(["GET", "POST"])
 @member_required
 def my_data_delete(request, participant):
-    form = ConfirmDeleteForm(request.POST or None)
+    form = ConfirmDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         club, key = participant.club, participant.key
         services.participant_delete(participant=participant)
