@@ -466,7 +466,7 @@ class _Builder:
             change = services.change_record(
                 aspect=Aspect.objects.get(pk=aspect.pk),
                 by=self.coach,
-                new_value=f"{proposal.title} (from {when:%-d %b})",
+                new_value=f"{aspect.club.activity}, {proposal.title[0].lower()}{proposal.title[1:]}",
                 effective_date=when.date(),
                 proposals=[proposal],
             )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from clubs.models import Club, District, Partner, Stage
 from feedback.indicators.core import Window
@@ -25,6 +26,8 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        if start and not end and start > timezone.localdate():
+            raise ValidationError("The period can't start after today.", code="future")
         if start and end and end < start:
             raise ValidationError("The period must end on or after its start.", code="order")
         if start and end and (end - start) > timedelta(days=MAX_DAYS):

@@ -418,3 +418,28 @@ def test_club_indicators_link_to_the_partner_dashboard_for_who_may_see_it(
 def test_county_dashboard_is_in_the_menu_for_county_staff(world, client_as, role, sees_link):
     body = client_as(role).get(reverse("clubs:my-clubs")).content.decode()
     assert (reverse("feedback:county-dashboard") in body) is sees_link
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"start": "2026-09-01", "end": "2026-08-01"},
+            "The period must end on or after its start.",
+        ),
+        ({"start": "2099-01-01"}, "The period can&#x27;t start after today."),
+        ({"start": "2020-01-01", "end": "2026-01-01"}, "Choose a period of three years or less."),
+        ({"end": "yesterday"}, "Enter a valid date."),
+    ],
+)
+def test_club_indicators_bad_period_says_why_and_shows_the_last_12_weeks(
+    world, client_as, query, message
+):
+    with time_machine.travel(NOW, tick=False):
+        response = client_as("coach").get(
+            reverse("feedback:club-indicators", args=[world.club.slug]), query
+        )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert "From 9 Jul 2026 to 1 Oct 2026" in body
