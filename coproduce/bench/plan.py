@@ -202,3 +202,29 @@ def count_queries(targets: dict, pages: list[Page] = PAGES) -> dict[str, dict]:
             "sql": [q["sql"][:300] for q in captured.captured_queries],
         }
     return results
+
+
+def explain(targets: dict, page: Page, *, top: int | None = None) -> list[dict]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each query one request to `page` makes (after a
+    warm-up), slowest first; the page's GET only (a POST would change data twice)."""
+    client = _client_for(page.role, targets)
+    path = page_path(page, targets)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries[:top]:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plans.append(
+                {
+                    "seconds": float(query["time"]),
+                    "sql": sql,
+                    "plan": "\n".join(row[0] for row in cursor.fetchall()),
+                }
+            )
+    return plans

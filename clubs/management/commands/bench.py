@@ -79,7 +79,15 @@ class Command(BaseCommand):
         parser.add_argument("--db-name", help="Default coproduce_bench_<scale>.")
         parser.add_argument("--max-requests", type=int, default=20_000, help=argparse_hidden())
         # Internal steps, run in a child process against the bench database.
-        parser.add_argument("--step", choices=["seed", "plan", "cleanup"], help=argparse_hidden())
+        parser.add_argument(
+            "--explain",
+            metavar="PAGE",
+            choices=[page.name for page in PAGES if page.method == "GET"],
+            help="Instead of the load: EXPLAIN ANALYZE every query of one page, slowest first.",
+        )
+        parser.add_argument(
+            "--step", choices=["seed", "plan", "cleanup", "explain"], help=argparse_hidden()
+        )
         parser.add_argument("--out", help=argparse_hidden())
 
     def handle(self, *args, **options):
@@ -107,6 +115,12 @@ class Command(BaseCommand):
                 "analyse_seconds": round(time.monotonic() - started, 1),
                 "counts": seed.table_counts(),
             }
+        elif options["step"] == "explain":
+            from coproduce.bench import plan
+            from coproduce.bench.pages import PAGES_BY_NAME
+
+            targets = plan.pick_targets(young_users=1)
+            data = {"plans": plan.explain(targets, PAGES_BY_NAME[options["explain"]])}
         elif options["step"] == "cleanup":
             from coproduce.bench.plan import BENCH_IDEA_PREFIX
             from feedback.models import Proposal
@@ -289,6 +303,8 @@ class Bench:
                 self.command.stdout.write(json.dumps(seed_info, indent=2))
                 return
             self.timed("collectstatic", self.manage, "collectstatic", "--noinput", "-v0")
+            if self.options["explain"]:
+                return self.explain()
             plan_out = self.tmp / "plan.json"
             self.timed(
                 "plan and count queries", self.manage, "bench", "--step", "plan",
@@ -330,6 +346,16 @@ class Bench:
         }
         if failures:
             raise CommandError(f"Some requests failed: {failures}")
+
+    def explain(self) -> None:
+        out = self.tmp / "explain.json"
+        self.manage(
+            "bench", "--step", "explain", "--explain", self.options["explain"],
+            "--out", str(out), for_test_client=True,
+        )  # fmt: skip
+        for item in json.loads(out.read_text())["plans"]:
+            self.command.stdout.write(f"-- {item['seconds'] * 1000:.1f} ms\n{item['sql']}\n")
+            self.command.stdout.write(item["plan"] + "\n")
 
     def load_plan(self, planned: dict, base_url: str) -> dict:
         from coproduce.bench.plan import page_path
