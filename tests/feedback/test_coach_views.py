@@ -508,3 +508,37 @@ def test_the_staff_club_page_links_to_the_clubs_voice_pages(world, client_as, ro
     assert _url("club-record", world) in body
     assert _url("rounds", world) in body
     assert (_url("learning-new", world) in body) is manage_links
+
+
+QUERIES = 17
+
+
+def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
+    world, client_as, django_assert_num_queries
+):
+    """An idea decided, reopened and decided again three times, with changes and learning."""
+    client = client_as("coach")
+    day = h.aspect(world.club)
+    p = h.acknowledged(world.club, world.coach, aspect=day)
+
+    def another_round(n):
+        services.proposal_decide(
+            proposal=p, by=world.coach, outcome="adopted", answer=f"Yes, take {n}."
+        )
+        services.learning_record(club=world.club, by=world.coach, proposal=p, getting=f"{n}")
+        services.proposal_reopen(proposal=p, by=world.coach, note=f"Look again {n}")
+        h.published(world.club, world.coach, title=f"Another idea {n}")
+
+    url = _url("coach-proposal", world, pk=p.pk)
+    for n in range(3):
+        another_round(n)
+    # session, user, club, lead roles, coach (view); proposal + events, decisions, changes,
+    # learning; aspects, their history, listened-to answer; coach (act); the decision
+    # form's aspect lists (not possible, change) and the ideas it could merge into.
+    with django_assert_num_queries(QUERIES):
+        assert client.get(url).status_code == 200
+    for n in range(3, 6):
+        another_round(n)
+    with django_assert_num_queries(QUERIES):
+        body = client.get(url).content.decode()
+    assert "Yes, take 5." in body
