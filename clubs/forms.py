@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clubs.models import AspectKind, AspectStatus, Club, District, Partner
+from clubs.models import AspectKind, AspectStatus, Club, District, Partner, Stage
 
 FIXED_WITHOUT_REASON = "Say why this can't change: young people will read the reason."
 
@@ -175,6 +175,22 @@ class AspectForm(forms.Form):
                 "reason", ValidationError(FIXED_WITHOUT_REASON, code="fixed_without_reason")
             )
         return data
+
+
+class ClubFilterForm(forms.Form):
+    """'My clubs' for people who see many: one district, one stage."""
+
+    district = forms.ModelChoiceField(
+        queryset=District.objects.current(),
+        required=False,
+        empty_label="Every district",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    stage = forms.ChoiceField(
+        choices=[("", "Every stage"), *Stage.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class CoachAssignForm(forms.Form):

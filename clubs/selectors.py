@@ -22,15 +22,19 @@ SESSION_KINDS = [AspectKind.DAY, AspectKind.START_TIME, AspectKind.LOCATION]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def clubs_for_user(*, user) -> QuerySet[Club]:
+def clubs_for_user(*, user, district_id: int | None = None, stage: str = "") -> QuerySet[Club]:
     """The clubs a user may see, with what 'My clubs' shows, in a fixed number of queries.
 
-    Each club gets `session_aspects` (its day, start time and location) for
-    `next_session`.
+    Optionally only those of one district or stage. Each club gets
+    `session_aspects` (its day, start time and location) for `next_session`.
     """
+    clubs = permissions.visible_clubs(user)
+    if district_id:
+        clubs = clubs.filter(district_id=district_id)
+    if stage:
+        clubs = clubs.filter(stage=stage)
     return (
-        permissions.visible_clubs(user)
-        .select_related("partner", "district")
+        clubs.select_related("partner", "district")
         .prefetch_related(
             Prefetch(
                 "aspects",

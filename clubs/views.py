@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clubs import permissions, selectors, services
-from clubs.forms import AspectForm, ClubForm, CoachAssignForm
+from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm
 from clubs.models import Aspect, Club, User
 
 
@@ -62,14 +62,30 @@ def _add_errors(form, error: ValidationError) -> None:
 @read_only_for_county_staff
 @require_GET
 def my_clubs(request):
-    clubs = list(selectors.clubs_for_user(user=request.user))
+    # Energise Me staff and superusers see every club: they can narrow the list.
+    filters = (
+        ClubFilterForm(request.GET or None)
+        if request.user.is_county_staff or request.user.is_superuser
+        else None
+    )
+    chosen = filters.cleaned_data if filters is not None and filters.is_valid() else {}
+    district = chosen.get("district")
+    clubs = list(
+        selectors.clubs_for_user(
+            user=request.user,
+            district_id=district.pk if district else None,
+            stage=chosen.get("stage", ""),
+        )
+    )
     for club in clubs:
         club.next_session = selectors.next_session(club)
-    return render(
-        request,
-        "clubs/my_clubs.html",
-        {"clubs": clubs, "can_create": permissions.can_create_club(request.user)},
-    )
+    context = {
+        "clubs": clubs,
+        "filters": filters,
+        "filtered": bool(district or chosen.get("stage")),
+        "can_create": permissions.can_create_club(request.user),
+    }
+    return render(request, "clubs/my_clubs.html", context)
 
 
 @login_required
