@@ -111,6 +111,7 @@ def club_page(*, slug: str) -> Club:
     for aspect in club.aspect_list:
         for change in aspect.history:
             change.summary = change_summary(change)
+    club.session_aspects = [a for a in club.aspect_list if a.kind in SESSION_KINDS and not a.label]
     return club
 
 

@@ -106,16 +106,9 @@ def club_detail(request, slug):
         "can_edit": can_edit,
         "negotiable": [a for a in aspects if not a.is_fixed],
         "fixed": [a for a in aspects if a.is_fixed],
-        "next_session": selectors.next_session(_with_session_aspects(club)),
+        "next_session": selectors.next_session(club),
     }
     return render(request, "clubs/club_detail.html", context)
-
-
-def _with_session_aspects(club: Club) -> Club:
-    club.session_aspects = [
-        a for a in club.aspect_list if a.kind in selectors.SESSION_KINDS and not a.label
-    ]
-    return club
 
 
 @login_required
