@@ -40,10 +40,10 @@ SEED = 20260301
 DEMO_ACCOUNTS = [
     (f"admin@{DEMO_DOMAIN}", "Ada Admin", "Site administrator (Django admin)"),
     (f"staff@{DEMO_DOMAIN}", "Sam Staff", "Energise Me staff (reads every club)"),
-    (f"lead@{DEMO_DOMAIN}", "Lee Lead", "Partner lead (Itchen Riverside Sports, 5 clubs)"),
-    (f"coach@{DEMO_DOMAIN}", "Cara Coach", "Coach (3 clubs of Itchen Riverside Sports)"),
-    (f"lead2@{DEMO_DOMAIN}", "Priya Patel", "Partner lead (Pompey Youth Network)"),
-    (f"coach2@{DEMO_DOMAIN}", "Jordan Reid", "Coach (2 clubs of Pompey Youth Network)"),
+    (f"lead@{DEMO_DOMAIN}", "Lee Lead", "Partner lead: Itchen Riverside Sports"),
+    (f"coach@{DEMO_DOMAIN}", "Cara Coach", "Coach: 3 clubs of Itchen Riverside Sports"),
+    (f"lead2@{DEMO_DOMAIN}", "Priya Patel", "Partner lead: Pompey Youth Network"),
+    (f"coach2@{DEMO_DOMAIN}", "Jordan Reid", "Coach: 2 clubs of Pompey Youth Network"),
 ]
 
 # (partner name, kind, district ONS code, number of clubs, the place its clubs are
