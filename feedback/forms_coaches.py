@@ -72,9 +72,13 @@ class DecideForm(forms.Form):
         label="If not possible: the fixed aspect that stops it",
         queryset=None,
         required=False,
+        empty_label="Choose the aspect",
     )
     duplicate_of = forms.ModelChoiceField(
-        label="If a duplicate: the idea it duplicates", queryset=None, required=False
+        label="If a duplicate: the idea it duplicates",
+        queryset=None,
+        required=False,
+        empty_label="Choose the idea",
     )
     promised_by = forms.DateField(
         label="If adopted or a trial: the change is promised by",
@@ -82,7 +86,10 @@ class DecideForm(forms.Form):
         required=False,
     )
     change_aspect = forms.ModelChoiceField(
-        label="Record the change now (optional): aspect", queryset=None, required=False
+        label="Record the change now (optional): aspect",
+        queryset=None,
+        required=False,
+        empty_label="No change yet",
     )
     change_value = forms.CharField(label="New value", max_length=200, required=False)
     change_effective = forms.DateField(label="From", widget=DateInput(), required=False)
@@ -172,10 +179,16 @@ class RoundForm(forms.Form):
 
 class LearningForm(forms.Form):
     round = forms.ModelChoiceField(
-        label="About a question (optional)", queryset=None, required=False
+        label="About a question (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No particular question",
     )
     proposal = forms.ModelChoiceField(
-        label="About an idea (optional)", queryset=None, required=False
+        label="About an idea (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No particular idea",
     )
     period_start = forms.DateField(
         label="Or for a term or period: from", widget=DateInput(), required=False
