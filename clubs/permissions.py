@@ -19,6 +19,11 @@ def is_county_staff(user) -> bool:
     return _authenticated(user) and (user.is_superuser or user.is_county_staff)
 
 
+def is_read_only(user) -> bool:
+    """Energise Me staff read every club but change nothing (a superuser may do both)."""
+    return _authenticated(user) and user.is_county_staff and not user.is_superuser
+
+
 def led_partner_ids(user) -> set[int]:
     if not _authenticated(user):
         return set()

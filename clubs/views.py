@@ -27,8 +27,7 @@ def read_only_for_county_staff(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        user = request.user
-        if request.method == "POST" and user.is_county_staff and not user.is_superuser:
+        if request.method == "POST" and permissions.is_read_only(request.user):
             raise PermissionDenied("Energise Me staff can read clubs but not change them.")
         return view(request, *args, **kwargs)
 

@@ -1,0 +1,30 @@
+"""The permission predicates as a role x question table."""
+
+import pytest
+
+from clubs import permissions
+from tests.conftest import ROLES
+
+#                 anon   coach  other  far_c  lead   far_l  staff  super
+CAN_VIEW_CLUB = [False, True, False, False, True, False, True, True]
+CAN_MANAGE = [False, True, False, False, True, False, False, True]
+CAN_EDIT = [False, False, False, False, True, False, False, True]
+CAN_CREATE = [False, False, False, False, True, True, False, True]
+READ_ONLY = [False, False, False, False, False, False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("role", "view", "manage", "edit", "create", "read_only"),
+    list(zip(ROLES, CAN_VIEW_CLUB, CAN_MANAGE, CAN_EDIT, CAN_CREATE, READ_ONLY, strict=True)),
+)
+def test_who_may_do_what_with_the_club(world, role, view, manage, edit, create, read_only):
+    user = world.role(role)
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    assert permissions.can_view_club(user, world.club) is view
+    assert permissions.can_manage_club(user, world.club) is manage
+    assert permissions.can_edit_club(user, world.club) is edit
+    assert permissions.can_create_club(user) is create
+    assert permissions.is_read_only(user) is read_only
