@@ -312,7 +312,7 @@ def _event_words(event: ProposalEvent, proposal: Proposal, is_author: bool) -> s
         value = details.get("new_value", "")
         effective = details.get("effective_date")
         from_when = f" from {date.fromisoformat(effective):%-d %B %Y}" if effective else ""
-        return f"Change made: {aspect} is now \u201c{value}\u201d{from_when}."
+        return f"Change recorded: {aspect} becomes \u201c{value}\u201d{from_when}."
     if event.kind == Kind.DONE:
         return "Done: the change is made."
     if event.kind == Kind.WITHDRAWN:

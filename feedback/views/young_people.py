@@ -235,7 +235,12 @@ def member_home(request, participant):
     return render(
         request,
         "feedback/young/club.html",
-        {"club": participant.club, "participant": participant, "home": home},
+        {
+            "club": participant.club,
+            "participant": participant,
+            "home": home,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -312,6 +317,7 @@ def proposal_detail(request, participant, pk):
             "club": participant.club,
             "participant": participant,
             "proposal": proposal,
+            "today": timezone.localdate(),
             "listened_form": ListenedForm() if proposal.can_answer_listened else None,
         },
     )
@@ -403,6 +409,7 @@ def proposal_support(request, participant, pk):
                 "proposal": card,
                 "club": participant.club,
                 "card_error": error_text,
+                "compact": request.POST.get("compact") == "1",
                 "next": _safe_next(request, home_url),
             },
         )

@@ -119,6 +119,8 @@ def test_a_change_not_yet_in_effect_shows_the_old_day_and_when_it_changes(world,
     )
     html = home(phone_of(author), world.club).content.decode()
     assert "Tuesday, 4pm" in html
+    assert '<strong>Day</strong>: Tuesday <span class="small">(Thursday from' in html
+    assert "day will be Thursday, because you asked." in html
     assert f"From {later.day} {later:%B}:</strong> Day changes to Thursday." in html
 
 

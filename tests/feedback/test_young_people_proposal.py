@@ -59,7 +59,7 @@ def test_the_timeline_tells_every_step_in_plain_words(world):
         "Your coach put it up for everyone in the club to see and support.",
         "Your coach read it. The partner will decide by",
         "Decided: Yes, we&#x27;re doing it.",
-        "Change made: Day is now \u201cThursday\u201d from 3 March 2026.",
+        "Change recorded: Day becomes \u201cThursday\u201d from 3 March 2026.",
         "Done: the change is made.",
         "Yes: the hall is free on Thursdays.",
         "From 3 March: day is Thursday, because you asked.",

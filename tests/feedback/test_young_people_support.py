@@ -157,3 +157,13 @@ def test_twenty_people_toggling_at_once_leave_an_exact_count(transactional_db, w
     assert set(Support.objects.values_list("participant_id", flat=True)) == {
         f.pk for f in fans[10:]
     }
+
+
+@pytest.mark.django_db
+def test_htmx_on_the_ideas_own_page_gets_the_compact_card(world, idea):
+    client = phone_of(factories.make_participant(world.club))
+    response = client.post(support_url(idea), {"compact": "1"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'class="idea-card compact"' in html
+    assert "<h3" not in html
+    assert 'name="compact" value="1"' in html
