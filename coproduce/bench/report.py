@@ -155,3 +155,50 @@ def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
             "B",
         )
     return checks
+
+
+def markdown(result: dict) -> str:
+    """The run as Markdown tables (for docs/performance.md)."""
+
+    def fmt(value, suffix=""):
+        return "-" if value is None else f"{value}{suffix}"
+
+    lines = [
+        f"Scale **{result['scale']}**; machine: {result['machine']['cores']} cores, "
+        f"{result['machine']['memory_mb']} MB, {result['machine']['cpu']}; "
+        + ", ".join(f"{k} {v}" for k, v in result["software"].items())
+        + f"; {result['run']['users_per_page']} users per page for "
+        f"{result['run']['seconds_per_page']} s, {result['run']['gunicorn_workers']} gunicorn workers.",
+        "",
+        "| page | requests | p50 ms | p95 ms | p99 ms | req/s | queries | bytes (compressed) "
+        "| median / floor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, page in result["pages"].items():
+        if page.get("available") is False:
+            lines.append(f"| {name} | not routed | | | | | | | |")
+            continue
+        lines.append(
+            f"| {name} | {fmt(page.get('requests'))} | {fmt(page.get('p50_ms'))} "
+            f"| {fmt(page.get('p95_ms'))} | {fmt(page.get('p99_ms'))} "
+            f"| {fmt(page.get('throughput_rps'))} | {fmt(page.get('queries_per_request'))} "
+            f"| {fmt(page.get('bytes_compressed'))} | {fmt(page.get('ratio_to_floor_median'), 'x')} |"
+        )
+    weight = (result.get("page_weight") or {}).get("young_club_page")
+    if weight:
+        lines += [
+            "",
+            f"Young person's club page: first visit {weight['first_visit_bytes']} B "
+            f"(HTML {weight['html_bytes']} B + {len(weight['assets'])} assets), "
+            f"repeat visit {weight['repeat_visit_bytes']} B.",
+        ]
+    lines += ["", "| target | limit | measured | met |", "|---|---|---|---|"]
+    for check in result.get("targets", []):
+        met = {True: "yes", False: f"no (over by {check['over_by']})", None: "not measured"}[
+            check["met"]
+        ]
+        lines.append(
+            f"| {check['target']} | {check['limit']} {check['unit']} "
+            f"| {fmt(check['measured'])} {check['unit']} | {met} |"
+        )
+    return "\n".join(lines) + "\n"
