@@ -150,9 +150,16 @@ class AspectForm(forms.Form):
         help_text="Kept with the history, for staff.",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, taken_kinds=(), taken_labels=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
+        self.taken_labels = {label.casefold() for label in taken_labels}
+        # A club has one of each kind; 'Other' can repeat under different names.
+        self.fields["kind"].choices = [
+            (kind, label)
+            for kind, label in AspectKind.choices
+            if kind == AspectKind.OTHER or kind not in set(taken_kinds)
+        ]
         if editing:
             # The kind of an aspect stays; a different thing is a new aspect.
             del self.fields["kind"]
@@ -165,10 +172,20 @@ class AspectForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == AspectKind.OTHER and not (data.get("label") or "").strip():
+        label = (data.get("label") or "").strip()
+        if data.get("kind") == AspectKind.OTHER and not label:
             self.add_error(
                 "label",
                 ValidationError("Give this aspect a name.", code="other_needs_label"),
+            )
+        elif data.get("kind") == AspectKind.OTHER and label.casefold() in self.taken_labels:
+            self.add_error(
+                "label",
+                ValidationError(
+                    "This club already has an aspect called %(label)s: edit that one instead.",
+                    code="label_taken",
+                    params={"label": label},
+                ),
             )
         if data.get("status") == AspectStatus.FIXED and not (data.get("reason") or "").strip():
             self.add_error(

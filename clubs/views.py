@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clubs import permissions, selectors, services
 from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm
-from clubs.models import Aspect, Club, User
+from clubs.models import Aspect, AspectKind, Club, User
 
 
 def read_only_for_county_staff(view):
@@ -216,7 +216,13 @@ def join_code_rotate(request, slug):
 @require_http_methods(["GET", "POST"])
 def aspect_create(request, slug):
     club = _club_for(request.user, slug, permissions.can_manage_club)
-    form = AspectForm(request.POST or None, initial={"status": "negotiable"})
+    taken = list(club.aspects.values_list("kind", "label"))
+    form = AspectForm(
+        request.POST or None,
+        initial={"status": "negotiable"},
+        taken_kinds=[kind for kind, label in taken if not label],
+        taken_labels=[label for kind, label in taken if kind == AspectKind.OTHER],
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

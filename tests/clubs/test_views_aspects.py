@@ -106,10 +106,25 @@ def test_other_needs_a_name(world, client_as):
 def test_a_second_aspect_of_the_same_kind_is_refused_with_a_message(world, client_as):
     url = reverse("clubs:aspect-create", args=[world.club.slug])
     count = world.club.aspects.count()
+    offered = [
+        kind for kind, _ in client_as("coach").get(url).context["form"].fields["kind"].choices
+    ]
+    assert "day" not in offered
+    assert {"cost", "other"} <= set(offered)
     response = client_as("coach").post(url, form_data(kind="day"))
     assert response.status_code == 200
-    assert response.context["form"].errors
+    assert response.context["form"].has_error("kind", code="invalid_choice")
     assert world.club.aspects.count() == count
+
+
+def test_two_other_aspects_with_the_same_name_are_refused_with_a_message(world, client_as):
+    url = reverse("clubs:aspect-create", args=[world.club.slug])
+    client = client_as("coach")
+    assert client.post(url, form_data(kind="other", label="Breaks")).status_code == 302
+    response = client.post(url, form_data(kind="other", label="breaks"))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("label", code="label_taken")
+    assert world.club.aspects.filter(kind="other").count() == 1
 
 
 def test_a_coach_cannot_see_or_change_another_partners_aspect(world, client_as):
