@@ -52,9 +52,14 @@ def set_cookie_keys(response: HttpResponse, keys: list[str]) -> None:
 
 
 def remember(request: HttpRequest, response: HttpResponse, participant: Participant) -> None:
-    """Adds a participant to this phone, dropping keys whose participants are gone."""
+    """Adds a participant to this phone, dropping keys whose participants are gone
+    and any other participant of the same club (one identity per club per phone)."""
     keys = cookie_keys(request)
-    alive = set(Participant.objects.filter(key__in=keys).values_list("key", flat=True))
+    alive = set(
+        Participant.objects.filter(key__in=keys)
+        .exclude(club_id=participant.club_id)
+        .values_list("key", flat=True)
+    )
     set_cookie_keys(response, [participant.key, *(k for k in keys if k in alive)])
 
 

@@ -228,3 +228,18 @@ def test_recovery_attempts_are_rate_limited(client, world):
     ]
     assert statuses[:3] == [200] * 3
     assert statuses[-1] == 429
+
+
+def test_recovering_on_a_phone_already_in_the_club_as_someone_else_keeps_one_identity(world):
+    old_me = factories.make_participant(world.club)
+    elsewhere = factories.make_participant(world.far_club)
+    client = phone_of(old_me, elsewhere)
+    # Recover as a different participant of the same club (say, a shared phone).
+    from feedback import services
+
+    taken = set(world.club.participants.values_list("pseudonym", flat=True))
+    me, phrase = services.participant_join(
+        club=world.club, pseudonym=pseudonym_suggestions(1, taken=taken)[0], age_band="16_17"
+    )
+    client.post(reverse("feedback:join-recover"), {"phrase": phrase})
+    assert set(cookie_keys_of(client)) == {me.key, elsewhere.key}
