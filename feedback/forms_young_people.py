@@ -1,5 +1,7 @@
 """Young people's forms: input checks only; the rules are in `feedback.services`."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -91,7 +93,8 @@ class ProposeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "That question has closed or isn't in your club."},
     )
-    client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # A garbled token never stops a young person: it only loses the double-tap guard.
+    client_token = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, aspects, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,8 +105,10 @@ class ProposeForm(forms.Form):
             self.fields["round"].queryset = rounds
 
     def clean_client_token(self):
-        token = self.cleaned_data.get("client_token")
-        return str(token) if token else ""
+        try:
+            return str(uuid.UUID(str(self.cleaned_data.get("client_token") or "")[:64]))
+        except ValueError:
+            return ""
 
 
 class ListenedForm(forms.Form):
