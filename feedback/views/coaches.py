@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clubs.models import Club
+from clubs.models import AspectStatus, Club
 from feedback import forms_coaches as forms
 from feedback import selectors_coaches as selectors
 from feedback import services
@@ -226,7 +226,7 @@ def proposal_decide(request, slug, pk):
     aspect = data["not_possible_aspect"]
     if data["outcome"] == Outcome.NOT_POSSIBLE and aspect and not data["confirm_moving_goalposts"]:
         then = selectors.aspect_statuses_on(club=club, moment=proposal.submitted_at)
-        if then.get(aspect.pk) == "negotiable":
+        if then.get(aspect.pk) == AspectStatus.NEGOTIABLE:
             confirmed = request.POST.copy()
             confirmed["confirm_moving_goalposts"] = "on"
             form = forms.DecideForm(confirmed, club=club, duplicates=duplicates)

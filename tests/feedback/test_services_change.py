@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from clubs.models import AspectChange
@@ -147,7 +148,7 @@ def test_a_change_cannot_link_another_clubs_idea(world):
 # --- Over time: lapses and due dates ----------------------------------------------------
 
 
-def test_a_promise_lapses_when_its_date_passes_with_no_change(world):
+def test_a_promise_lapses_when_its_date_passes_with_no_change(world, client_as):
     start = timezone.now()
     promised = timezone.localdate() + timedelta(days=14)
     p = h.adopted(world.club, world.coach, promised_by=promised)
@@ -162,6 +163,8 @@ def test_a_promise_lapses_when_its_date_passes_with_no_change(world):
         item = needs_you(user=world.coach).changes_due[0]
         assert item.proposal == p
         assert item.overdue
+        page = client_as("coach").get(reverse("feedback:needs-you")).content.decode()
+        assert "Promise not kept" in page
         # Recording the change late still makes it done, and it is no longer lapsed.
         services.change_record(
             aspect=h.aspect(world.club),
