@@ -216,3 +216,22 @@ def test_needs_you_lists_only_the_users_own_clubs(world, client_as):
     body = client_as("staff").get(reverse("feedback:needs-you")).content.decode()
     assert "Not yours" not in body
     assert mine.title not in body
+
+
+@pytest.mark.parametrize(("page", "table"), PAGES, ids=[p for p, _ in PAGES])
+def test_a_young_person_with_their_member_cookie_is_sent_to_sign_in(world, client, page, table):
+    from django.conf import settings
+
+    from feedback import identity
+
+    member = factories.make_participant(world.club)
+    client.cookies[settings.PARTICIPANT_COOKIE_NAME] = identity.signed_value([member.key])
+    url = _page_url(world, page)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    waiting = _submitted(world)
+    response = client.post(_club_url("coach-proposal-publish", world, pk=waiting.pk))
+    assert response["Location"].startswith(reverse("login"))
+    waiting.refresh_from_db()
+    assert waiting.state == "submitted"
