@@ -271,11 +271,7 @@ def member_propose(request, participant):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    "Thanks! Your idea is waiting for your coach. "
-                    "Once they've checked it, everyone in the club can see and support it.",
-                )
+                messages.success(request, "Thanks for sharing your idea!")
                 return redirect(proposal.get_absolute_url())
     else:
         form = ProposeForm(aspects=aspects, rounds=rounds, initial=initial)
