@@ -215,3 +215,15 @@ class CoachAssignForm(forms.Form):
         label="Coach's email address",
         help_text="They need an account as a coach of this partner.",
     )
+
+
+class CoachUnassignForm(forms.Form):
+    """Which of the club's coaches to take off it."""
+
+    user = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "Choose one of this club's coaches."}
+    )
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = club.coaches.all()

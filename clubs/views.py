@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clubs import permissions, selectors, services
-from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm
+from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm, CoachUnassignForm
 from clubs.models import Aspect, AspectKind, Club, User
 
 
@@ -163,10 +163,13 @@ def club_coaches(request, slug):
     form = CoachAssignForm(request.POST if request.POST.get("action") == "assign" else None)
     if request.method == "POST":
         if request.POST.get("action") == "unassign":
-            user = User.objects.filter(pk=request.POST.get("user") or 0).first()
-            if user is not None:
+            unassign = CoachUnassignForm(request.POST, club=club)
+            if unassign.is_valid():
+                user = unassign.cleaned_data["user"]
                 services.coach_unassign(club=club, user=user)
                 messages.success(request, f"{user} no longer coaches {club.name}.")
+            else:
+                messages.error(request, "Choose one of this club's coaches.")
             return redirect("clubs:club-coaches", slug=club.slug)
         if form.is_valid():
             user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
