@@ -542,3 +542,17 @@ def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES):
         body = client.get(url).content.decode()
     assert "Yes, take 5." in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"aspect": "999999"}, {"start": "not-a-date"}, {"end": "<script>"}, {"aspect": "x" * 5000}],
+)
+def test_a_bad_record_filter_says_so_and_shows_the_whole_record(world, client_as, query):
+    h.adopted(world.club, world.coach, title="Still listed")
+    response = client_as("coach").get(_url("club-record", world), query)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Still listed" in body
+    assert "invalid" in body.lower() or "valid" in body.lower()
+    assert "<script>" not in body.split("<main", 1)[1]
