@@ -145,6 +145,8 @@ def test_two_young_people_propose_and_support_on_their_phones(
     if javascript:
         assert second.url == url_before
         assert second.get_by_text("You support").count() == 0, "no page reload with htmx"
+        # The swapped-in button keeps the keyboard focus.
+        assert second.evaluate("document.activeElement.id") == f"support-{proposal.pk}"
     else:
         assert second.get_by_text("You support").is_visible()
     check(second, shots, "supported", checker)
