@@ -55,6 +55,12 @@ DISTRICTS = {
 }
 PARTNER_NAME = "Solent Youth Activity Trust"
 LEAD_EMAIL = f"showcase-lead@{DEMO_DOMAIN}"
+COACH_EMAIL = f"showcase-coach@{DEMO_DOMAIN}"
+# (email, name, role) printed by `make run` with the other demo logins.
+ACCOUNTS = [
+    (LEAD_EMAIL, "Sol Showcase", "Partner lead: Solent Youth Activity Trust (showcase)"),
+    (COACH_EMAIL, "Cam Showcase", "Coach: the indicator showcase clubs"),
+]
 REASON = "We checked with the venue: the hall is taken by another group then, all year."
 BARE_ANSWER = "Sorry, we won't be doing this one for now."
 
@@ -529,7 +535,7 @@ def build(today: date | None = None) -> list[Club]:
     lead = User.objects.filter(email=LEAD_EMAIL).first() or User.objects.create(
         email=LEAD_EMAIL, name="Sol Showcase", password=password
     )
-    coach_email = f"showcase-coach@{DEMO_DOMAIN}"
+    coach_email = COACH_EMAIL
     coach = User.objects.filter(email=coach_email).first() or User.objects.create(
         email=coach_email, name="Cam Showcase", password=password
     )

@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def print_logins(self, as_json: bool) -> None:
         accounts = [
             {"email": email, "password": club_demo.DEMO_PASSWORD, "role": role}
-            for email, _name, role in club_demo.demo_accounts()
+            for email, _name, role in [*club_demo.demo_accounts(), *demo_indicators.ACCOUNTS]
         ]
         if as_json:
             self.stdout.write(json.dumps({"logins": accounts}, indent=2))
