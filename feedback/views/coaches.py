@@ -35,8 +35,9 @@ def _club(request, slug: str, *, act: bool = False) -> Club:
 
 
 def _next_or(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # Only a path on this site: never another host, never a view name for `redirect`.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -556,3 +556,13 @@ def test_a_bad_record_filter_says_so_and_shows_the_whole_record(world, client_as
     assert "Still listed" in body
     assert "invalid" in body.lower() or "valid" in body.lower()
     assert "<script>" not in body.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize("target", ['"><img src=x>', "home", "//evil.example/", "javascript:x"])
+def test_a_next_that_is_not_a_path_here_is_ignored(world, client_as, target):
+    p = factories.make_proposal(factories.make_participant(world.club))
+    response = client_as("coach").post(
+        _url("coach-proposal-publish", world, pk=p.pk), {"next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _url("coach-proposal", world, pk=p.pk)
