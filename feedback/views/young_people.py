@@ -12,7 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -91,7 +91,8 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: never a view name (redirect() would try to reverse it).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -415,7 +416,7 @@ def proposal_support(request, participant, pk):
         messages.success(request, f"You support \u201c{proposal.title}\u201d.")
     else:
         messages.info(request, f"You no longer support \u201c{proposal.title}\u201d.")
-    return redirect(_safe_next(request, home_url))
+    return HttpResponseRedirect(_safe_next(request, home_url))
 
 
 @require_POST

@@ -167,3 +167,15 @@ def test_htmx_on_the_ideas_own_page_gets_the_compact_card(world, idea):
     assert 'class="idea-card compact"' in html
     assert "<h3" not in html
     assert 'name="compact" value="1"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    ['"><img src=x onerror=alert(1)>', "member-home", "//evil.example/", "javascript:alert(1)"],
+)
+def test_an_odd_next_goes_back_to_the_club_page(world, idea, target):
+    client = phone_of(factories.make_participant(world.club))
+    response = client.post(support_url(idea), {"next": target})
+    assert response.status_code == 302
+    assert response.url == reverse("feedback:member-home", args=[world.club.slug])
