@@ -163,3 +163,23 @@ def test_after_seeding_the_app_creates_rows_with_fresh_ids(seeded):
         proposal=Proposal.objects.first(), kind="listened", to_state="decided"
     )
     assert event.pk > 0
+
+
+def test_the_bulk_writer_keeps_awkward_text_and_empty_values_apart_from_null(seeded):
+    from datetime import UTC, datetime
+
+    from coproduce.bench.seed import Writer
+    from feedback.models import Learning
+
+    club = Club.objects.order_by("pk").first()
+    awkward = "tab\there\nnew line\\back slash \\N and \u2019quotes\u2019"
+    Writer(datetime.now(UTC)).write(
+        Learning,
+        ["id", "club_id", "getting", "learning", "recorded_at"],
+        [(900_001, club.pk, awkward, "", datetime(2026, 1, 2, 3, 4, tzinfo=UTC))],
+    )
+    note = Learning.objects.get(pk=900_001)
+    assert note.getting == awkward
+    assert note.learning == ""
+    assert note.acting == ""  # a default
+    assert note.round_id is None
