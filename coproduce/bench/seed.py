@@ -20,6 +20,7 @@ import random
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -336,14 +337,46 @@ def seed(
     """
     started = datetime.now(UTC)
     with transaction.atomic():
+        fast = connection.vendor == "postgresql" and not check_foreign_keys
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-                if not check_foreign_keys:
+                if fast:
                     cursor.execute("SET LOCAL session_replication_role = replica")
-        result = _Seeder(scale, prefix=prefix, rng_seed=rng_seed, now=now).run()
+        with _indexes_built_after(BIG_TABLES if fast else []):
+            result = _Seeder(scale, prefix=prefix, rng_seed=rng_seed, now=now).run()
     result.seconds = round((datetime.now(UTC) - started).total_seconds(), 1)
     return result
+
+
+# Tables whose plain indexes are dropped for the load and built afterwards (faster).
+BIG_TABLES = [Support, ProposalEvent, Proposal, Decision, AspectChange, Participant]
+
+
+@contextmanager
+def _indexes_built_after(models_: list):
+    """Drops the plain (not primary, not unique, not constraint) indexes of these
+    tables, and creates them again, from their own definitions, after the block."""
+    if not models_:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE t.relname = ANY(%s) AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """,
+            [[m._meta.db_table for m in models_]],
+        )
+        definitions = cursor.fetchall()
+        for name, _ in definitions:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in definitions:
+            cursor.execute(definition)
 
 
 class _Seeder:
