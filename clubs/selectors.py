@@ -67,7 +67,7 @@ def next_session(club: Club, today: date | None = None) -> str:
     aspects = getattr(club, "session_aspects", None)
     if aspects is None:
         aspects = list(club.aspects.filter(kind__in=SESSION_KINDS, label=""))
-    values = {aspect.kind: aspect.value.strip() for aspect in aspects}
+    values = {aspect.kind: getattr(aspect, "value_now", aspect.value).strip() for aspect in aspects}
     day, time, place = (values.get(kind, "") for kind in SESSION_KINDS)
     if not day:
         return "Day not set yet"
@@ -81,7 +81,26 @@ def next_session(club: Club, today: date | None = None) -> str:
     return ", ".join(part for part in (when, time, place) if part)
 
 
-def club_page(*, slug: str) -> Club:
+def settle_effective_values(aspects, *, today: date, changes_attr: str) -> None:
+    """Sets each aspect's `value_now` (in effect today) and `upcoming` value changes.
+
+    An aspect's stored `value` moves as soon as a change is recorded; until the
+    change's effective date the club still runs on the old value. `changes_attr`
+    names the aspect's prefetched changes (any order; those in effect are skipped).
+    """
+    for aspect in aspects:
+        changes = getattr(aspect, changes_attr)
+        if hasattr(changes, "all"):  # a prefetched related manager
+            changes = changes.all()
+        upcoming = sorted(
+            (c for c in changes if c.effective_date > today and c.value_changed),
+            key=lambda c: (c.effective_date, c.id),
+        )
+        aspect.upcoming = upcoming
+        aspect.value_now = upcoming[0].old_value if upcoming else aspect.value
+
+
+def club_page(*, slug: str, today: date | None = None) -> Club:
     """A club with everything its staff page shows: aspects, their history, coaches.
 
     Fixed number of queries whatever the number of aspects, changes and coaches.
@@ -111,6 +130,9 @@ def club_page(*, slug: str) -> Club:
     for aspect in club.aspect_list:
         for change in aspect.history:
             change.summary = change_summary(change)
+    settle_effective_values(
+        club.aspect_list, today=today or timezone.localdate(), changes_attr="history"
+    )
     club.session_aspects = [a for a in club.aspect_list if a.kind in SESSION_KINDS and not a.label]
     return club
 

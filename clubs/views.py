@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -306,7 +307,8 @@ def join_url(request, club: Club) -> str:
 @require_GET
 def poster(request, slug):
     club = _visible_club_or_404(request.user, slug)
-    aspects = list(club.aspects.order_by("order", "id"))
+    aspects = list(club.aspects.order_by("order", "id").prefetch_related("changes"))
+    selectors.settle_effective_values(aspects, today=timezone.localdate(), changes_attr="changes")
     url = join_url(request, club)
     context = {
         "club": club,

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clubs.models import Aspect, AspectChange, AspectKind
+from clubs.selectors import settle_effective_values
 from feedback.models import (
     Concern,
     Decider,
@@ -117,8 +118,7 @@ def _next_session(club, aspects: list[Aspect]) -> NextSession:
 def club_aspects(*, club, today: date) -> list[Aspect]:
     """The club's aspects with any change already recorded but not yet in effect.
 
-    An aspect's `value` moves as soon as a change is recorded; until its
-    effective date the session still runs on the old value (`value_now`).
+    See `clubs.selectors.settle_effective_values` for `value_now` and `upcoming`.
     """
     aspects = list(
         club.aspects.prefetch_related(
@@ -131,10 +131,7 @@ def club_aspects(*, club, today: date) -> list[Aspect]:
             )
         )
     )
-    for aspect in aspects:
-        value_changes = [c for c in aspect.upcoming if c.value_changed]
-        aspect.upcoming = value_changes
-        aspect.value_now = value_changes[0].old_value if value_changes else aspect.value
+    settle_effective_values(aspects, today=today, changes_attr="upcoming")
     return aspects
 
 
