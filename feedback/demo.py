@@ -13,7 +13,7 @@ clubs already have members, nothing is added.
 
 import random
 import secrets
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -35,7 +35,7 @@ from feedback.words import ADJECTIVES, ANIMALS, phrase_hash
 
 SEED = 20260301
 
-try:  # A development dependency: without it the demo is seeded "now".
+try:  # The "demo" extra (and "dev"): seeding replays months of a club's life.
     import time_machine
 except ImportError:  # pragma: no cover - production images may leave it out
     time_machine = None
@@ -43,8 +43,13 @@ except ImportError:  # pragma: no cover - production images may leave it out
 
 @contextmanager
 def _at(moment: datetime):
-    travel = time_machine.travel(moment, tick=False) if time_machine else nullcontext()
-    with travel:
+    """Runs the services as if at `moment`, so every event keeps its true time."""
+    if time_machine is None:
+        raise RuntimeError(
+            "The demo data needs the time-machine package: pip install -e '.[demo]' "
+            "(make run does this)."
+        )
+    with time_machine.travel(moment, tick=False):
         yield
 
 
