@@ -19,8 +19,8 @@ from tests.feedback import coach_helpers as h
 
 pytestmark = [
     pytest.mark.postgres,
-    # Real transactions (each thread commits); the districts loaded by migrations are kept.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Real transactions (each thread commits); tests/conftest.py puts the districts back after.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 
