@@ -252,9 +252,7 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "feedback:proposal-detail", kwargs={"slug": self.club.slug, "pk": self.pk}
-        )
+        return reverse("feedback:proposal-detail", kwargs={"slug": self.club.slug, "pk": self.pk})
 
     @property
     def author_name(self) -> str:
