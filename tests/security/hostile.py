@@ -39,6 +39,6 @@ def hostile_text() -> st.SearchStrategy[str]:
         st.text(st.characters(codec="utf-8"), max_size=600),
         st.text(st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=50),
         st.builds(
-            lambda s, n: s * n, st.sampled_from(["é", "<b>", "\x00", "ab"]), st.integers(1, 60_000)
+            lambda s, n: s * n, st.sampled_from(["é", "<b>", "\x00", "ab"]), st.integers(1, 300)
         ),
     )
