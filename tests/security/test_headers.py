@@ -1,6 +1,7 @@
 """Security headers in production: HSTS, nosniff, referrer, permissions, framing."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 PRODUCTION = {
@@ -41,3 +42,24 @@ def test_session_cookie_is_secure_and_http_only_in_production(client):
     assert cookie["secure"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+@override_settings(**PRODUCTION, PARTICIPANT_COOKIE_SECURE=True)
+@pytest.mark.django_db
+def test_a_young_persons_page_has_the_headers_and_a_secure_http_only_cookie(client, world):
+    response = client.get(f"/join/{world.club.join_code}/", secure=True)
+    _assert_security_headers(response)
+    page = response.content.decode()
+    pseudonym = page.split('name="pseudonym" value="')[1].split('"')[0]
+    response = client.post(
+        f"/join/{world.club.join_code}/",
+        {"pseudonym": pseudonym, "age_band": "16_17"},
+        secure=True,
+    )
+    cookie = response.cookies[settings.PARTICIPANT_COOKIE_NAME]
+    assert cookie["secure"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    club_page = client.get(f"/club/{world.club.slug}/", secure=True)
+    assert club_page.status_code == 200
+    _assert_security_headers(club_page)

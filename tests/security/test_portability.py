@@ -1,5 +1,6 @@
 """export_club then import_club: nothing of the club's record is lost."""
 
+import io
 import json
 from datetime import date
 
@@ -7,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from clubs.models import AspectChange, AspectStatus, Club
+from clubs.models import AspectChange, AspectStatus, Club, User
 from clubs.services import aspect_update
 from feedback import services
 from feedback.models import Outcome, Participant, Proposal, ProposalEvent
@@ -124,3 +125,27 @@ def test_import_refuses_what_is_not_a_club_record(tmp_path):
     path.write_text("not json")
     with pytest.raises(CommandError, match="Not valid JSON"):
         call_command("import_club", str(path))
+
+
+def _indicators_json(slug: str) -> str:
+    out = io.StringIO()
+    call_command("indicators", "--club", slug, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_into_an_empty_database_reproduces_the_indicators_json_exactly(tmp_path):
+    club = _club_with_a_story()
+    before = _indicators_json(club.slug)
+    assert json.loads(before), "the club has indicators"
+    path = tmp_path / "club.json"
+    call_command("export_club", club.slug, output=str(path))
+    # An empty database: nothing of the club, its partner or its people is left.
+    partner = club.partner
+    Club.objects.all().delete()
+    partner.delete()
+    User.objects.all().delete()
+
+    call_command("import_club", str(path))
+
+    assert _indicators_json(club.slug) == before
