@@ -13,10 +13,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clubs.models import AspectStatus, Club
+from coproduce.http import safe_next_url
 from feedback import forms_coaches as forms
 from feedback import selectors_coaches as selectors
 from feedback import services
@@ -32,16 +32,6 @@ def _club(request, slug: str, *, act: bool = False) -> Club:
     if act and not can_act_for_club(request.user, club):
         raise PermissionDenied("You can read this club but not change it.")
     return club
-
-
-def _next_or(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path on this site: never another host, never a view name for `redirect`.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _proposal_url(club: Club, pk: int) -> str:
@@ -152,7 +142,7 @@ def proposal_publish(request, slug, pk):
     messages.success(
         request, f"Published \u201c{proposal.title}\u201d: members can now support it."
     )
-    return redirect(_next_or(request, _proposal_url(club, pk)))
+    return redirect(safe_next_url(request, _proposal_url(club, pk)))
 
 
 @require_POST
@@ -172,7 +162,7 @@ def proposal_return(request, slug, pk):
             forms.add_service_errors(form, error)
         else:
             messages.success(request, "Returned to the author with your reason.")
-            return redirect(_next_or(request, _proposal_url(club, pk)))
+            return redirect(safe_next_url(request, _proposal_url(club, pk)))
     return _render_proposal(request, club, pk, return_form=form)
 
 
@@ -190,7 +180,7 @@ def proposal_escalate(request, slug, pk):
         "Escalated as a safeguarding concern: it will never be published. "
         "Follow your organisation's safeguarding procedure now.",
     )
-    return redirect(_next_or(request, _proposal_url(club, pk)))
+    return redirect(safe_next_url(request, _proposal_url(club, pk)))
 
 
 @require_POST
@@ -435,7 +425,7 @@ def learning_new(request, slug):
         else:
             messages.success(request, "Your learning is recorded in the club record.")
             default = reverse("feedback:club-record", kwargs={"slug": club.slug})
-            return redirect(_next_or(request, default))
+            return redirect(safe_next_url(request, default))
     return render(request, "feedback/coach/learning_new.html", {"club": club, "form": form})
 
 

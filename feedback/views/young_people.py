@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -24,6 +23,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from clubs.models import Club, normalise_join_code
+from coproduce.http import safe_next_url
 from feedback import identity, services
 from feedback import selectors_young_people as selectors
 from feedback.forms_young_people import (
@@ -87,16 +87,6 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path on this site: never a view name (redirect() would try to reverse it).
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def member_required(view):
@@ -407,7 +397,7 @@ def proposal_support(request, participant, pk):
                 "club": participant.club,
                 "card_error": error_text,
                 "compact": request.POST.get("compact") == "1",
-                "next": _safe_next(request, home_url),
+                "next": safe_next_url(request, home_url),
             },
         )
     if error_text:
@@ -416,7 +406,7 @@ def proposal_support(request, participant, pk):
         messages.success(request, f"You support \u201c{proposal.title}\u201d.")
     else:
         messages.info(request, f"You no longer support \u201c{proposal.title}\u201d.")
-    return HttpResponseRedirect(_safe_next(request, home_url))
+    return HttpResponseRedirect(safe_next_url(request, home_url))
 
 
 @require_POST
