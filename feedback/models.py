@@ -246,6 +246,14 @@ class Proposal(models.Model):
             models.Index(fields=["club", "state"]),
             models.Index(fields=["club", "submitted_at"]),
             models.Index(fields=["state", "submitted_at"]),
+            # docs/performance.md: a club's latest decisions (young person's club page),
+            # and members' own ideas in a period (the narrow-voice indicator).
+            models.Index(
+                fields=["club", "-decided_at", "-id"],
+                condition=Q(state__in=["decided", "done"]),
+                name="proposal_club_decided",
+            ),
+            models.Index(fields=["author", "submitted_at"], name="proposal_author_submitted"),
         ]
 
     def __str__(self):
@@ -363,7 +371,11 @@ class Support(models.Model):
                 fields=["proposal", "participant"], name="support_one_per_participant"
             )
         ]
-        indexes = [models.Index(fields=["participant", "proposal"])]
+        indexes = [
+            models.Index(fields=["participant", "proposal"]),
+            # docs/performance.md: members who supported something in a period.
+            models.Index(fields=["participant", "created_at"], name="support_participant_created"),
+        ]
 
     def __str__(self):
         return f"{self.participant} supports {self.proposal}"
