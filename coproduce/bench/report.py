@@ -29,6 +29,8 @@ def machine() -> dict:
         "platform": platform.platform(),
         "cpu": "",
         "memory_mb": None,
+        # What else the machine was doing: 1, 5 and 15 minute load averages at the end.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     try:
         with open("/proc/cpuinfo") as f:
