@@ -180,7 +180,11 @@ def count_queries(targets: dict, pages: list[Page] = PAGES) -> dict[str, dict]:
             young = targets["young"][0]
             fresh = _unsupported(young["participant"], young["proposals"])
             if len(fresh) < 2:
-                results[page.name] = {"available": False, "path": path, "why": "no open ideas"}
+                results[page.name] = {
+                    "available": False,
+                    "path": path,
+                    "why": "no two open ideas the member does not support yet",
+                }
                 continue
             paths = [page_path(page, targets, proposal=pk) for pk in fresh[:2]]
         else:

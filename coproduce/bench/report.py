@@ -78,6 +78,7 @@ def pages_report(plan_pages: list[dict], load: dict) -> dict:
         entry["role"] = page["role"]
         if not page["available"]:
             entry["available"] = False
+            entry["why"] = page.get("why") or "not routed"
             out[name] = entry
             continue
         phase = phases.get(name, {})
@@ -178,7 +179,9 @@ def markdown(result: dict) -> str:
     ]
     for name, page in result["pages"].items():
         if page.get("available") is False:
-            lines.append(f"| {name} | not routed | | | | | | | |")
+            lines.append(
+                f"| {name} | not measured: {page.get('why', 'not routed')} | | | | | | | |"
+            )
             continue
         lines.append(
             f"| {name} | {fmt(page.get('requests'))} | {fmt(page.get('p50_ms'))} "

@@ -132,7 +132,10 @@ class Command(BaseCommand):
 
             targets = plan.pick_targets(young_users=options["users"])
             queries = plan.count_queries(targets)
+            from coproduce.bench.seed import table_counts
+
             data = {
+                "counts": table_counts(),
                 "targets": targets,
                 "queries": queries,
                 "participant_cookie": settings.PARTICIPANT_COOKIE_NAME,
@@ -368,6 +371,7 @@ class Bench:
             entry["available"] = counted.get("available", False)
             entry["queries"] = counted.get("queries")
             entry["queries_status"] = counted.get("status")
+            entry["why"] = counted.get("why")
             entry["paths"] = [page_path(page, targets)]
             entry["path_template"] = page_path(page, targets, proposal="{proposal}")
             pages.append(entry)
@@ -435,7 +439,8 @@ class Bench:
         return {
             "scale": self.scale,
             "scale_spec": SCALES[self.scale].as_dict(),
-            "dataset": seed_info.get("counts", seed_info),
+            "dataset": planned.get("counts") or seed_info.get("counts"),
+            "dataset_reused": bool(seed_info.get("reused")),
             "seed_seconds": seed_info.get("seconds"),
             "machine": report.machine(),
             "software": report.software(planned.get("postgresql", "")),
