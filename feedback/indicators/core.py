@@ -305,6 +305,18 @@ def _under(part: int, whole: int, pct: int) -> bool:
     return whole > 0 and Fraction(part, whole) * 100 < pct
 
 
+def _share_status(part: int, whole: int, *, minimum: int, beyond, red: int, amber: int) -> str:
+    """The colour of a share: not enough data below `minimum` records, else red or
+    amber where `beyond(part, whole, threshold)` holds (`_over` or `_under`)."""
+    if whole < minimum:
+        return NONE
+    if beyond(part, whole, red):
+        return RED
+    if beyond(part, whole, amber):
+        return AMBER
+    return GREEN
+
+
 def _fmt_pct(value: float | None) -> str:
     if value is None:
         return "-"
@@ -748,14 +760,14 @@ class _Computer:
     def silent(self, p: dict, ev: dict) -> Indicator:
         t, pop, n = self.t, p["silent_pop"], p["silent"]
         value = _pct(n, pop)
-        if pop < self.min:
-            status = NONE
-        elif _over(n, pop, t["SILENT_RED_OVER_PCT"]):
-            status = RED
-        elif _over(n, pop, t["SILENT_AMBER_OVER_PCT"]):
-            status = AMBER
-        else:
-            status = GREEN
+        status = _share_status(
+            n,
+            pop,
+            minimum=self.min,
+            beyond=_over,
+            red=t["SILENT_RED_OVER_PCT"],
+            amber=t["SILENT_AMBER_OVER_PCT"],
+        )
         return Indicator(
             key=SILENT,
             status=status,
@@ -811,14 +823,14 @@ class _Computer:
     def changes(self, p: dict, ev: dict) -> Indicator:
         t, pop, n = self.t, p["changes_pop"], p["changes_adopted"]
         value = _pct(n, pop)
-        if pop < self.min:
-            status = NONE
-        elif _under(n, pop, t["CHANGES_RED_UNDER_PCT"]):
-            status = RED
-        elif _under(n, pop, t["CHANGES_AMBER_UNDER_PCT"]):
-            status = AMBER
-        else:
-            status = GREEN
+        status = _share_status(
+            n,
+            pop,
+            minimum=self.min,
+            beyond=_under,
+            red=t["CHANGES_RED_UNDER_PCT"],
+            amber=t["CHANGES_AMBER_UNDER_PCT"],
+        )
         return Indicator(
             key=CHANGES,
             status=status,
@@ -937,14 +949,14 @@ class _Computer:
     def promises(self, p: dict, ev: dict) -> Indicator:
         t, pop, n = self.t, p["promise_pop"], p["lapsed"]
         value = _pct(n, pop)
-        if pop < self.min:
-            status = NONE
-        elif _over(n, pop, t["BROKEN_RED_OVER_PCT"]):
-            status = RED
-        elif _over(n, pop, t["BROKEN_AMBER_OVER_PCT"]):
-            status = AMBER
-        else:
-            status = GREEN
+        status = _share_status(
+            n,
+            pop,
+            minimum=self.min,
+            beyond=_over,
+            red=t["BROKEN_RED_OVER_PCT"],
+            amber=t["BROKEN_AMBER_OVER_PCT"],
+        )
         return Indicator(
             key=PROMISES,
             status=status,
