@@ -359,6 +359,9 @@ class AspectChange(models.Model):
         indexes = [
             models.Index(fields=["club", "effective_date"]),
             models.Index(fields=["aspect", "effective_date"]),
+            # An aspect's state at a moment: its latest change recorded by then, or the one
+            # after (the indicators' "nothing negotiable", docs/performance.md).
+            models.Index(fields=["aspect", "-recorded_at", "-id"], name="aspectchange_latest"),
         ]
 
     def __str__(self):

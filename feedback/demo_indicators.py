@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from clubs import services as club_services
@@ -460,6 +461,8 @@ class _Builder:
             update = {"decided_at": when, "promised_by": promised}
             if outcome == Outcome.DEFERRED:
                 update["deferred_until"] = when.date() + timedelta(days=42)
+            first = Decision.objects.filter(proposal=proposals[n]).aggregate(at=Min("decided_at"))
+            update["first_decided_at"] = first["at"]
             Proposal.objects.filter(pk=proposals[n].pk).update(**update)
             self._events(proposals[n], ProposalEvent.Kind.DECIDED, when)
 

@@ -220,6 +220,9 @@ class Proposal(models.Model):
     outcome = models.CharField(max_length=15, choices=Outcome.choices, blank=True)
     answer = models.TextField("public answer", blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The first `Decision`'s time, kept when the idea is reopened: "was it answered by
+    # then?" is `first_decided_at <= then`, without a subquery per idea (the indicators).
+    first_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     deferred_until = models.DateField(null=True, blank=True)
     promised_by = models.DateField(null=True, blank=True)
     duplicate_of = models.ForeignKey(

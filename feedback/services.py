@@ -522,6 +522,8 @@ def proposal_decide(
         decided_at=event.at,
     )
     proposal.outcome, proposal.answer, proposal.decided_at = outcome, answer, event.at
+    if proposal.first_decided_at is None:
+        proposal.first_decided_at = event.at
     proposal.deferred_until = decision.deferred_until
     proposal.promised_by = decision.promised_by
     proposal.duplicate_of = decision.duplicate_of

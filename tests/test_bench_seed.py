@@ -59,9 +59,11 @@ def test_denormalised_fields_agree_with_the_rows_behind_them(seeded):
     for proposal in decided.prefetch_related("decisions"):
         (decision,) = proposal.decisions.all()
         assert decision.outcome == proposal.outcome
-        assert decision.decided_at == proposal.decided_at
+        assert decision.decided_at == proposal.decided_at == proposal.first_decided_at
         assert decision.supports_at_decision == proposal.support_count
     assert not Proposal.objects.filter(state=State.DONE, done_at__isnull=True).exists()
+    undecided = Proposal.objects.exclude(state__in=[State.DECIDED, State.DONE])
+    assert not undecided.filter(first_decided_at__isnull=False).exists()
     assert not Proposal.objects.filter(
         Q(published_at__isnull=True), state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
     ).exists()

@@ -1153,13 +1153,15 @@ class _Seeder:
                 "outcome",
                 "answer",
                 "decided_at",
+                "first_decided_at",
                 "deferred_until",
                 "promised_by",
                 "duplicate_of_id",
                 "done_at",
                 "updated_at",
             ],
-            self.proposal_rows,
+            # Each decided idea has one decision: its first is its latest.
+            ((*row[:21], row[20], *row[21:]) for row in self.proposal_rows),
         )
         w.write(
             AspectChange,

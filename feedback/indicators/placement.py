@@ -50,7 +50,7 @@ LEVELS = {GREEN: "met", AMBER: "partly", RED: "not met", NONE: "not enough data"
 def place(result: ClubIndicators) -> None:
     result.hart = hart(result)
     result.lundy = lundy(result)
-    result.prompts = prompts(result)
+    result.prompts = prompts(result) if result.has_evidence else []
 
 
 def _worst(*statuses: str) -> str:

@@ -69,7 +69,7 @@ def _partner_or_404(user, partner_id: int) -> Partner:
 def _partner_results(request, partner):
     form = _bound(PartnerFilterForm, request)
     window = form.window()
-    results = indicators.compute(partner.clubs.order_by("name"), window)
+    results = indicators.compute(partner.clubs.order_by("name"), window, evidence=False)
     return form, window, dash.sort_results(results, form.sort_key)
 
 
@@ -119,7 +119,7 @@ def _county_results(request):
     form = _bound(CountyFilterForm, request)
     clubs = form.filter(Club.objects.all())
     window = form.window()
-    results = indicators.compute(clubs.order_by("name"), window)
+    results = indicators.compute(clubs.order_by("name"), window, evidence=False)
     return form, window, dash.sort_results(results, form.sort_key)
 
 

@@ -60,3 +60,35 @@ def test_county_dashboard_shows_each_colour_for_each_indicator_after_the_demo(db
         row = table[table.index(f'<th scope="row">{name}</th>') :].split("</tr>")[0]
         cells = [int(c) for c in re.findall(r"<td>(\d+)</td>", row)]
         assert all(n >= 1 for n in cells[:3]), (key, cells)
+
+
+def test_a_dashboards_summary_says_what_the_full_indicators_say_without_the_records(db):
+    """compute(evidence=False), for the partner and county dashboards and the CSV: the same
+    statuses, values, counts, explanations and Hart rung for clubs in every colour."""
+    with time_machine.travel(NOW, tick=False):
+        clubs = Club.objects.filter(pk__in=[c.pk for c in demo_indicators.build()])
+        full = indicators.compute(clubs)
+        summary = indicators.compute(clubs, evidence=False)
+    assert [r.club.pk for r in summary] == [r.club.pk for r in full]
+    with_evidence = 0
+    for whole, short in zip(full, summary, strict=True):
+        assert short.has_evidence is False
+        assert short.hart == whole.hart
+        assert short.lundy == whole.lundy
+        assert short.prompts == []
+        for key, indicator in whole.indicators.items():
+            brief = short.indicators[key]
+            assert (brief.status, brief.value, brief.display, brief.records) == (
+                indicator.status,
+                indicator.value,
+                indicator.display,
+                indicator.records,
+            ), (whole.club.name, key)
+            assert brief.explanation == indicator.explanation
+            with_evidence += bool(indicator.evidence and key != "nothing_negotiable")
+        lists = {"waiting", "stalled"}
+        assert {k: v for k, v in short.totals.items() if k not in lists} == {
+            k: v for k, v in whole.totals.items() if k not in lists
+        }
+    # The full computation did have records to show, so the comparison meant something.
+    assert with_evidence >= 10
