@@ -91,10 +91,18 @@ class DistrictQuerySet(models.QuerySet):
         )
 
 
+HOME_COUNTY = "Hampshire and the Isle of Wight"
+
+
 class District(models.Model):
     """A local authority area. Kept as data so a boundary change is a new row."""
 
     name = models.CharField(max_length=100)
+    county = models.CharField(
+        max_length=100,
+        default=HOME_COUNTY,
+        help_text="The county (Active Partnership area) it is in: the county dashboard's scope.",
+    )
     ons_code = models.CharField("ONS code", max_length=9, unique=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)

@@ -1,6 +1,7 @@
 """The bench's synthetic dataset is consistent, and the bench command keeps to its own db."""
 
 import itertools
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -8,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from clubs.models import AspectChange, Club, Partner, User
+from clubs.models import HOME_COUNTY, AspectChange, Club, District, Partner, User
 from coproduce.bench import report
 from coproduce.bench.report import percentile
 from coproduce.bench.seed import Scale, recovery_phrase, seed
@@ -185,3 +186,13 @@ def test_the_bulk_writer_keeps_awkward_text_and_empty_values_apart_from_null(see
     assert note.learning == ""
     assert note.acting == ""  # a default
     assert note.round_id is None
+
+
+def test_districts_beyond_the_county_form_counties_of_fourteen(db):
+    seed(
+        Scale("counties", 30, partners=2, clubs=6, participants=30, proposals=20, supports=20,
+              decisions=5, changes=10, rounds_per_club=1, days=60),
+        prefix="counties",
+    )  # fmt: skip
+    counties = Counter(District.objects.values_list("county", flat=True))
+    assert counties == {HOME_COUNTY: 14, "Synthetic county 1": 14, "Synthetic county 2": 2}

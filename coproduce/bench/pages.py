@@ -3,7 +3,7 @@
 Plain data (no Django imports): the load driver reads it in its own process.
 A path holds `{placeholders}` that the plan fills from the seeded dataset:
 `{slug}` (the busiest club of the biggest partner), `{partner}`, `{district}`
-(that club's), `{proposal}` (an open idea of that club, one per young person),
+and `{county}` (that club's), `{proposal}` (an open idea of that club, one per young person),
 `{start}` and `{end}` (the dashboards' default 12 weeks, given explicitly).
 """
 
@@ -74,9 +74,9 @@ PAGES = [
     Page(
         "county_dashboard",
         "GET",
-        "/dashboards/county/?start={start}&end={end}",
+        "/dashboards/county/?county={county}&start={start}&end={end}",
         "staff",
-        "The county dashboard (all clubs, 12 weeks)",
+        "The county dashboard: one county's clubs, 12 weeks (all clubs below national scale)",
         p95_target_ms=300,
     ),
     Page(
@@ -89,9 +89,9 @@ PAGES = [
     Page(
         "county_export_csv",
         "GET",
-        "/dashboards/county/export.csv?start={start}&end={end}",
+        "/dashboards/county/export.csv?county={county}&start={start}&end={end}",
         "staff",
-        "The county CSV export (all clubs, 12 weeks)",
+        "The county CSV export (the county dashboard's clubs, 12 weeks)",
     ),
     # Last: the ideas it posts wait for moderation, and would swell the coach's pages.
     Page(

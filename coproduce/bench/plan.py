@@ -10,6 +10,7 @@ its SQL queries; the tests call it at two sizes and compare.
 
 import uuid
 from datetime import timedelta
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db import connection
@@ -92,6 +93,7 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
             "slug": club.slug,
             "name": club.name,
             "district": club.district_id,
+            "county": club.district.county,
         },
         "partner": partner_id,
         "start": (today - timedelta(weeks=12)).isoformat(),
@@ -122,6 +124,7 @@ def page_path(page: Page, targets: dict, proposal: int | str | None = None) -> s
         slug=targets["club"]["slug"],
         partner=targets["partner"],
         district=targets["club"]["district"],
+        county=quote_plus(targets["club"]["county"]),
         proposal=proposal,
         start=targets["start"],
         end=targets["end"],

@@ -437,10 +437,21 @@ class _Seeder:
         if missing > 0:
             first = _next_id(District)
             ids = list(range(first, first + missing))
+            # Counties of 14 districts, like Hampshire and the Isle of Wight's: at national
+            # scale the county dashboard is measured for one county's clubs.
+            per_county, known = 14, len(existing)
             self.writer.write(
                 District,
-                ["id", "name", "ons_code"],
-                ((i, f"Synthetic district {i}", f"Z{i:08d}") for i in ids),
+                ["id", "name", "ons_code", "county"],
+                (
+                    (
+                        i,
+                        f"Synthetic district {i}",
+                        f"Z{i:08d}",
+                        f"Synthetic county {(known + n) // per_county}",
+                    )
+                    for n, i in enumerate(ids)
+                ),
             )
             existing += ids
         self.district_ids = existing[: self.scale.districts]

@@ -42,6 +42,7 @@ class PeriodForm(forms.Form):
 
 
 class CountyFilterForm(PeriodForm):
+    county = forms.ChoiceField(required=False)
     district = forms.ModelChoiceField(
         queryset=District.objects.order_by("name"), required=False, empty_label="All districts"
     )
@@ -52,10 +53,17 @@ class CountyFilterForm(PeriodForm):
     activity = forms.ChoiceField(required=False)
     sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by")
 
-    field_order = ["district", "partner", "stage", "activity", "start", "end", "sort"]
+    field_order = ["county", "district", "partner", "stage", "activity", "start", "end", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        counties = list(
+            District.objects.order_by("county").values_list("county", flat=True).distinct()
+        )
+        if len(counties) > 1:  # one county: all clubs are its clubs, nothing to choose
+            self.fields["county"].choices = [("", "All counties")] + [(c, c) for c in counties]
+        else:
+            del self.fields["county"]
         activities = Club.objects.order_by("activity").values_list("activity", flat=True).distinct()
         self.fields["activity"].choices = [("", "All activities")] + [(a, a) for a in activities]
 
@@ -63,6 +71,8 @@ class CountyFilterForm(PeriodForm):
         if not (self.is_bound and self.is_valid()):
             return clubs
         data = self.cleaned_data
+        if data.get("county"):
+            clubs = clubs.filter(district__county=data["county"])
         if data.get("district"):
             clubs = clubs.filter(district=data["district"])
         if data.get("partner"):

@@ -249,6 +249,33 @@ def test_county_filters_by_district_stage_and_activity(world, client_as):
         assert world.club.name not in body, query
 
 
+def test_county_filter_appears_with_a_second_county_and_scopes_the_clubs(world, client_as):
+    client = client_as("staff")
+    url = reverse("feedback:county-dashboard")
+    # One county (Hampshire and the Isle of Wight): nothing to choose.
+    assert 'name="county"' not in client.get(url).content.decode()
+    other = District.objects.exclude(pk=world.club.district_id).first()
+    other.county = "Dorset"
+    other.save()
+    far = factories.ClubFactory(name="Poole Paddleboarding", district=other)
+    body = client.get(url).content.decode()
+    assert 'name="county"' in body
+    assert ">Dorset</option>" in body
+    dorset = client.get(url, {"county": "Dorset"}).content.decode()
+    assert far.name in dorset
+    assert world.club.name not in dorset
+    home = client.get(url, {"county": world.club.district.county}).content.decode()
+    assert world.club.name in home
+    assert far.name not in home
+    rows = _csv_rows(client.get(reverse("feedback:county-export"), {"county": "Dorset"}))
+    assert [r["slug"] for r in rows] == [far.slug]
+    # A county that is not one: a clear message, and every club as by default.
+    nowhere = client.get(url, {"county": "Atlantis"})
+    assert nowhere.status_code == 200
+    assert "Select a valid choice" in nowhere.content.decode()
+    assert far.name in nowhere.content.decode()
+
+
 def test_bad_filters_say_so_and_show_the_default(world, client_as):
     client = client_as("staff")
     response = client.get(
