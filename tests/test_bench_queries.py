@@ -25,9 +25,8 @@ from feedback.models import Support
 # The site's routes plus the floor (which the site routes only under the bench).
 urlpatterns = [*coproduce.urls.urlpatterns, *bench_urls.urlpatterns]
 
-# Both sizes have few members per club, so the busiest club's three most active
-# members make most of its ideas: the narrow-voice indicator then looks up their
-# ideas (one extra query, whatever the size), and both sizes take that branch.
+# Two sizes; no indicator's query depends on the data (the narrow-voice indicator's
+# evidence comes from the rows the period's query reads anyway).
 SMALL = Scale(
     "small", 14, partners=2, clubs=6, participants=30, proposals=180, supports=300,
     decisions=60, changes=60, rounds_per_club=2, days=180,

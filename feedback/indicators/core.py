@@ -237,6 +237,22 @@ def rule_text(key: str) -> str:
 
 
 @dataclass
+class PeriodRows:
+    """What `_Computer.period_rows` reads, per club id."""
+
+    # (proposal id, days waited, answered?) for the slow-response median
+    responses: dict[int, list[tuple[int, float, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    # days from submission to the first decision
+    answer_days: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # (author id, ideas) most active first
+    authors: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # an author's ideas of the period, by id
+    ideas_by: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass
 class Placement:
     """Where a club's record places it (Hart's ladder, or one of Lundy's questions)."""
 
@@ -300,12 +316,17 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def _over(part: int, whole: int, pct: int) -> bool:
-    """part/whole > pct% exactly, without floating point."""
-    return whole > 0 and Fraction(part, whole) * 100 > pct
+    """part/whole > pct% exactly, without floating point (in integers: a dashboard makes
+    thousands of these)."""
+    return whole > 0 and part * 100 > _exact(pct) * whole
 
 
 def _under(part: int, whole: int, pct: int) -> bool:
-    return whole > 0 and Fraction(part, whole) * 100 < pct
+    return whole > 0 and part * 100 < _exact(pct) * whole
+
+
+def _exact(pct: int | float) -> int | Fraction:
+    return pct if isinstance(pct, int) else Fraction(pct)
 
 
 def _share_status(part: int, whole: int, *, minimum: int, beyond, red: int, amber: int) -> str:
@@ -498,43 +519,52 @@ class _Computer:
                     out[club_id][name].append(pk)
         return out
 
-    # One row per published proposal of the period: days to the first response (the
-    # slow-response median) and days to the first decision (median days to an answer).
-    def response_rows(
-        self,
-    ) -> tuple[dict[int, list[tuple[int, float, bool]]], dict[int, list[float]]]:
+    def period_rows(self) -> PeriodRows:
+        """One query over the ideas submitted in the period, for three things: days to the
+        first response (the slow-response median) and to the first decision (median days to
+        an answer) of the published ones, and who made them (the narrow-voice indicator's
+        three most active members, and their ideas as its evidence)."""
         w, t = self.w, self.t
         rows = (
-            Proposal.objects.filter(club_id__in=self.ids, published_at__isnull=False)
-            .exclude(state__in=NOT_COUNTED)
+            Proposal.objects.filter(club_id__in=self.ids)
             .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
             .order_by("pk")
             .values_list(
                 "club_id",
                 "pk",
+                "author_id",
+                "state",
                 "submitted_at",
                 "published_at",
                 "acknowledged_at",
                 "first_decided_at",
             )
         )
-        responses: dict[int, list[tuple[int, float, bool]]] = defaultdict(list)
-        answers: dict[int, list[float]] = defaultdict(list)
+        out = PeriodRows()
         day, as_of, slow_after = 86400, w.as_of, t["SLOW_AMBER_OVER_DAYS"]
-        for club_id, pk, submitted, published, acked, decided in rows:
+        ideas_by: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for club_id, pk, author, state, submitted, published, acked, decided in rows:
+            if author is not None and state != State.ESCALATED:
+                ideas_by[club_id, author].append(pk)
+            if published is None or state in NOT_COUNTED:
+                continue
             if decided is not None and decided <= as_of:
-                answers[club_id].append((decided - submitted).total_seconds() / day)
+                out.answer_days[club_id].append((decided - submitted).total_seconds() / day)
             if published > as_of:
                 continue
             firsts = [m for m in (acked, decided) if m is not None and m <= as_of]
             if firsts:
                 waited = (min(firsts) - submitted).total_seconds() / day
-                responses[club_id].append((pk, waited, True))
+                out.responses[club_id].append((pk, waited, True))
             else:
                 waited = (as_of - submitted).total_seconds() / day
                 if waited > slow_after:
-                    responses[club_id].append((pk, waited, False))
-        return responses, answers
+                    out.responses[club_id].append((pk, waited, False))
+        # Most active first, then by author id: a stable order for ties.
+        for (club_id, author), pks in sorted(ideas_by.items(), key=lambda i: (-len(i[1]), i[0])):
+            out.authors[club_id].append((author, len(pks)))
+            out.ideas_by[author] = pks
+        return out
 
     def decision_counts(self) -> tuple[dict[int, dict], dict[int, dict[str, list[int]]]]:
         w, t = self.w, self.t
@@ -632,38 +662,6 @@ class _Computer:
         )
         return {row.pop("club_id"): row for row in rows}
 
-    def authors(self) -> dict[int, list[tuple[int, int]]]:
-        """(author id, proposals) per club in the period, most active first."""
-        w = self.w
-        rows = (
-            Proposal.objects.filter(club_id__in=self.ids, author__isnull=False)
-            .exclude(state=State.ESCALATED)
-            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
-            .values("club_id", "author_id")
-            .annotate(n=Count("pk"))
-            .order_by("club_id", "-n", "author_id")
-        )
-        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for row in rows:
-            out[row["club_id"]].append((row["author_id"], row["n"]))
-        return out
-
-    def author_evidence(self, author_ids: list[int]) -> dict[int, list[int]]:
-        if not author_ids:
-            return {}
-        w = self.w
-        rows = (
-            Proposal.objects.filter(club_id__in=self.ids, author_id__in=author_ids)
-            .exclude(state=State.ESCALATED)
-            .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
-            .order_by("pk")
-            .values_list("club_id", "pk")
-        )
-        out: dict[int, list[int]] = defaultdict(list)
-        for club_id, pk in rows:
-            out[club_id].append(pk)
-        return out
-
     def listened(self) -> dict[int, dict]:
         w = self.w
         rows = (
@@ -680,23 +678,17 @@ class _Computer:
     def run(self) -> list[ClubIndicators]:
         pc = self.proposal_counts()
         pe = self.proposal_evidence() if self.evidence else {}
-        responses, answer_days = self.response_rows()
+        period = self.period_rows()
+        responses, answer_days, authors = period.responses, period.answer_days, period.authors
         dc, de = self.decision_counts()
         aspects = self.aspects()
         members = self.members()
-        authors = self.authors()
         listened = self.listened()
         top_authors = {
             club_id: [a for a, _ in rows[:3]]
             for club_id, rows in authors.items()
             if self._top_three_triggered(rows)
         }
-        author_ev = (
-            self.author_evidence(sorted(a for ids in top_authors.values() for a in ids))
-            if self.evidence
-            else {}
-        )
-
         results = []
         for club in self.clubs:
             cid = club.pk
@@ -707,7 +699,11 @@ class _Computer:
             d = dc.get(cid) or {"decisions": 0, "not_adopted": 0, "unexplained": 0, "goalposts": 0}
             dev = de.get(cid) or {"unexplained": [], "goalposts": []}
             m = members.get(cid) or {"members": 0, "voices": 0}
-            top_ev = author_ev.get(cid, []) if cid in top_authors else []
+            top_ev = (
+                sorted(pk for author in top_authors[cid] for pk in period.ideas_by[author])
+                if self.evidence and cid in top_authors
+                else []
+            )
             indicators = {
                 SILENT: self.silent(p, ev),
                 SLOW: self.slow(responses.get(cid, []), p, ev),

@@ -93,10 +93,10 @@ def test_indicators_of_3_and_30_clubs_take_the_same_number_of_queries(
         few = count_queries(lambda: indicators.compute(Club.objects.filter(pk__in=three)))
         many = count_queries(lambda: indicators.compute(Club.objects.all()))
         assert few == many
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             results = indicators.compute(Club.objects.all())
         # A dashboard's summary leaves out the queries for the records behind them.
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             indicators.compute(Club.objects.all(), evidence=False)
     assert len(results) == 30
     assert all(r.totals["proposals"] == 3 for r in results)
