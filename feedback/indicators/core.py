@@ -408,8 +408,10 @@ class _Computer:
         published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
             state__in=NOT_COUNTED
         )
+        # Each count's conditions start with the one that rules out most of two years of
+        # ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
         in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
-        silent_pop = published & in_window & Q(submitted_at__lte=silent_cut)
+        silent_pop = in_window & Q(submitted_at__lte=silent_cut) & published
         decided_in_window = (
             w.in_window("decided_at")
             & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
@@ -418,9 +420,9 @@ class _Computer:
         changes_pop = decided_in_window & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
         adopted = Q(outcome__in=CHANGE_OUTCOMES)
         promise_pop = (
-            Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
+            (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
+            & Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
             & Q(decided_at__lte=w.as_of)
-            & (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
         )
         lapsed = Q(promised_by__lt=w.as_of_date) & (
             Q(done_at__isnull=True) | Q(done_at__gt=w.as_of)
@@ -430,13 +432,13 @@ class _Computer:
             .values("club_id")
             .annotate(
                 submitted=Count("pk", filter=in_window & ~Q(state=State.ESCALATED)),
-                published=Count("pk", filter=published & in_window),
-                answered=Count("pk", filter=published & in_window & decided_by_as_of),
+                published=Count("pk", filter=in_window & published),
+                answered=Count("pk", filter=in_window & published & decided_by_as_of),
                 silent_pop=Count("pk", filter=silent_pop),
                 silent=Count("pk", filter=silent_pop & ~answered_in_time),
                 stalled=Count(
                     "pk",
-                    filter=published & Q(submitted_at__lte=stalled_cut) & ~decided_by_as_of,
+                    filter=~decided_by_as_of & Q(submitted_at__lte=stalled_cut) & published,
                 ),
                 changes_pop=Count("pk", filter=changes_pop),
                 changes_adopted=Count("pk", filter=changes_pop & adopted),
