@@ -45,21 +45,31 @@ def without_indicators_panel(settings):
 
 # Each has session + user. Needs you: clubs, proposals, concerns. Moderation: proposals.
 # Club record: club, the user's lead roles and coach assignment (view, then act: cached
-# lead roles, coach again), rounds, proposals, decisions, changes + their proposals,
-# learning, listened-to answers, aspects.
+# lead roles, coach again), aspects, rounds, proposals, decisions, changes with their
+# ideas, learning, listened-to answers; the same for its default period, the whole
+# record and one aspect.
 @pytest.mark.parametrize(
-    ("page", "queries"),
-    [("needs-you", 5), ("moderation", 3), ("club-record", 14)],
+    ("page", "query", "queries"),
+    [
+        ("needs-you", {}, 5),
+        ("moderation", {}, 3),
+        ("club-record", {}, 13),
+        ("club-record", {"start": "", "end": ""}, 13),
+        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 14),
+    ],
 )
 def test_coach_pages_run_a_fixed_number_of_queries(
-    world, client_as, django_assert_num_queries, without_indicators_panel, page, queries
+    world, client_as, django_assert_num_queries, without_indicators_panel, page, query, queries
 ):
+    """An aspect chosen adds one query: the form checks it is the club's."""
     client = client_as("coach")
     url = reverse(f"feedback:{page}") if page != "club-record" else _url(page, world)
+    if query.get("aspect"):
+        query = {**query, "aspect": h.aspect(world.club).pk}
     for _ in range(2):
         h.fill(world, 3)
         with django_assert_num_queries(queries):
-            response = client.get(url)
+            response = client.get(url, query)
         assert response.status_code == 200
 
 
@@ -548,12 +558,13 @@ def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
     "query",
     [{"aspect": "999999"}, {"start": "not-a-date"}, {"end": "<script>"}, {"aspect": "x" * 5000}],
 )
-def test_a_bad_record_filter_says_so_and_shows_the_whole_record(world, client_as, query):
+def test_a_bad_record_filter_says_so_and_shows_the_last_12_weeks(world, client_as, query):
     h.adopted(world.club, world.coach, title="Still listed")
     response = client_as("coach").get(_url("club-record", world), query)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Still listed" in body
+    assert "Showing the last 12 weeks instead." in body
     assert "invalid" in body.lower() or "valid" in body.lower()
     assert "<script>" not in body.split("<main", 1)[1]
 
