@@ -434,15 +434,35 @@ class _Computer:
                 decided_at__lte=OuterRef("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"]),
             )
         )
-        decided_by_as_of = Exists(
-            Decision.objects.filter(proposal=OuterRef("pk"), decided_at__lte=w.as_of)
+        qs = Proposal.objects.filter(club_id__in=self.ids).annotate(
+            answered_in_time=answered_in_time
         )
+        if len(self.ids) == 1:
+            # One club's ideas (a club page, its record): a probe of the decisions' index
+            # per idea. For the EXISTS below PostgreSQL hashes every decision in the county
+            # once a club has a couple of hundred ideas, ~20 ms at county scale; a scalar
+            # subquery is never hashed. The first decision is by then if any decision is.
+            qs = qs.annotate(
+                first_decided_at=Subquery(
+                    Decision.objects.filter(proposal=OuterRef("pk"))
+                    .order_by("decided_at")
+                    .values("decided_at")[:1]
+                )
+            )
+            undecided = Q(first_decided_at__isnull=True) | Q(first_decided_at__gt=w.as_of)
+        else:
+            qs = qs.annotate(
+                decided_by_as_of=Exists(
+                    Decision.objects.filter(proposal=OuterRef("pk"), decided_at__lte=w.as_of)
+                )
+            )
+            undecided = Q(decided_by_as_of=False)
         published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
             state__in=NOT_COUNTED
         )
         in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
         silent = published & in_window & Q(submitted_at__lte=silent_cut, answered_in_time=False)
-        stalled = published & Q(submitted_at__lte=stalled_cut, decided_by_as_of=False)
+        stalled = published & Q(submitted_at__lte=stalled_cut) & undecided
         decided_in_window = (
             w.in_window("decided_at")
             & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
@@ -461,15 +481,14 @@ class _Computer:
             & (Q(done_at__isnull=True) | Q(done_at__gt=w.as_of))
         )
         # Undecided and not acknowledged, over the red response time: waiting for an answer.
-        waiting = published & Q(
-            decided_by_as_of=False,
-            submitted_at__lte=w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"]),
+        waiting = (
+            published
+            & Q(submitted_at__lte=w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"]))
+            & undecided
         )
         waiting &= Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)
         rows = (
-            Proposal.objects.filter(club_id__in=self.ids)
-            .annotate(answered_in_time=answered_in_time, decided_by_as_of=decided_by_as_of)
-            .filter(silent | stalled | not_changed | lapsed | waiting)
+            qs.filter(silent | stalled | not_changed | lapsed | waiting)
             .annotate(
                 is_silent=_flag(silent),
                 is_stalled=_flag(stalled),
