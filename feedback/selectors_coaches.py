@@ -431,19 +431,23 @@ def club_record(
     by_id = {a.pk: a for a in aspects}
     url = _proposal_urls(club)
 
-    rounds = list(about(on_days(club.rounds.all(), "opens_on"), "aspect"))
+    # No ORDER BY: the lines are sorted below, so the models' orderings would only cost.
+    rounds = list(about(on_days(club.rounds.order_by(), "opens_on"), "aspect"))
     proposals = list(
         about(
-            during(club.proposals.visible_to_members().select_related("author"), "submitted_at"),
+            during(
+                club.proposals.visible_to_members().select_related("author").order_by(),
+                "submitted_at",
+            ),
             "aspect",
         )
     )
     decisions = list(
         about(
             during(
-                Decision.objects.filter(proposal__club=club).select_related(
-                    "proposal", "duplicate_of"
-                ),
+                Decision.objects.filter(proposal__club=club)
+                .select_related("proposal", "duplicate_of")
+                .order_by(),
                 "decided_at",
             ),
             "proposal__aspect",
@@ -452,8 +456,10 @@ def club_record(
     )
     # The ideas behind each change come in the same query, one row per idea.
     changes: dict[int, AspectChange] = {}
-    change_rows = about(on_days(club.aspect_changes.all(), "effective_date"), "aspect").annotate(
-        because_title=F("proposals__title")
+    change_rows = (
+        about(on_days(club.aspect_changes.all(), "effective_date"), "aspect")
+        .annotate(because_title=F("proposals__title"))
+        .order_by("-proposals__submitted_at", "-proposals__id")
     )
     for row in change_rows:
         change = changes.setdefault(row.pk, row)
@@ -464,7 +470,8 @@ def club_record(
     learnings = list(
         about(
             during(
-                club.learnings.select_related("round", "proposal", "recorded_by"), "recorded_at"
+                club.learnings.select_related("round", "proposal", "recorded_by").order_by(),
+                "recorded_at",
             ),
             "proposal__aspect",
             "round__aspect",
@@ -473,7 +480,10 @@ def club_record(
     listened = list(
         about(
             during(
-                ListenedAnswer.objects.filter(proposal__club=club).select_related("proposal"), "at"
+                ListenedAnswer.objects.filter(proposal__club=club)
+                .select_related("proposal")
+                .order_by(),
+                "at",
             ),
             "proposal__aspect",
         )
@@ -489,8 +499,9 @@ def club_record(
     entries += [Entry(_start_of(c.effective_date), "change", c) for c in changes.values()]
     entries += [Entry(n.recorded_at, "learning", n) for n in learnings]
     entries += [Entry(a.at, "listened", a) for a in listened]
-    entries.sort(key=lambda e: e.at)
-    counts = dict.fromkeys(("round", "proposal", "decision", "change", "learning", "listened"), 0)
+    kinds = list(ENTRY_LABELS)
+    entries.sort(key=lambda e: (e.at, kinds.index(e.kind), e.obj.pk))
+    counts = dict.fromkeys(kinds, 0)
     for entry in entries:
         counts[entry.kind] += 1
     return ClubRecord(club=club, entries=entries, aspects=aspects, counts=counts)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from tests.feedback import coach_helpers as h
@@ -151,3 +152,20 @@ def test_the_default_period_follows_the_dashboards_window(world, client_as, sett
     start = (NOW.date() - timedelta(weeks=4)).strftime("%-d %b %Y")
     assert f"Showing {start} onwards</strong>: the last 4 weeks" in body
     assert "Earlier: the 4 weeks before" in body
+
+
+def test_a_change_lists_every_idea_behind_it_once(world, client_as):
+    day = h.aspect(world.club)
+    first = h.adopted(world.club, world.coach, title="Thursdays please", aspect=day)
+    second = h.adopted(world.club, world.coach, title="Not Mondays", aspect=day)
+    services.change_record(
+        aspect=day,
+        by=world.coach,
+        new_value="Thursday",
+        effective_date=timezone.localdate(),
+        proposals=[first, second],
+    )
+    body = client_as("coach").get(reverse("feedback:club-record", args=[world.club.slug]))
+    text = body.content.decode()
+    assert text.count("Thursday</strong>") == 1
+    assert "because of &ldquo;Not Mondays&rdquo;, &ldquo;Thursdays please&rdquo;" in text
