@@ -438,6 +438,7 @@ def club_record(request, slug):
     period, aspect = form.choice()
     record = selectors.club_record(club=club, start=period.start, end=period.end, aspect=aspect)
     earlier, later = period.earlier(), period.later()
+    default = selectors.RecordPeriod.default()
     context = {
         "club": club,
         "record": record,
@@ -447,8 +448,11 @@ def club_record(request, slug):
         "earlier": earlier and earlier.query(aspect),
         "later": later and later.query(aspect),
         "whole": None if period.is_whole else selectors.RecordPeriod(None, None).query(aspect),
-        "recent": urlencode({"aspect": aspect.pk}) if aspect else "",
-        "default_length": selectors.RecordPeriod.default().length,
+        # A link back to the default period, unless it is this one or the one just after.
+        "recent": None
+        if default in (period, later)
+        else (urlencode({"aspect": aspect.pk}) if aspect else ""),
+        "default_length": default.length,
         "can_act": can_act_for_club(request.user, club),
     }
     return render(request, "feedback/coach/club_record.html", context)
