@@ -245,6 +245,18 @@ class RecordFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        first, last = RecordPeriod.FIRST, RecordPeriod.LAST
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not first <= day <= last:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        "Choose a date from %(first)s to %(last)s.",
+                        code="out_of_range",
+                        params={"first": first.year, "last": last.year},
+                    ),
+                )
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError("The period must end after it starts.", code="order")
         return data

@@ -281,6 +281,11 @@ class RecordPeriod:
     start: date | None
     end: date | None
 
+    # The dates a record can be asked for: no club has a record outside them, and the
+    # periods before and after stay far from the calendar's ends.
+    FIRST = date(2000, 1, 1)
+    LAST = date(2099, 12, 31)
+
     @classmethod
     def default(cls) -> RecordPeriod:
         return cls(start=Window.make().start, end=None)
@@ -322,17 +327,17 @@ class RecordPeriod:
 
     def earlier(self) -> RecordPeriod | None:
         """The period of the same length just before it (none before the whole record)."""
-        if self.start is None:
+        if self.start is None or self.start <= self.FIRST:
             return None
         end = self.start - timedelta(days=1)
-        return RecordPeriod(start=end - timedelta(days=self._span()), end=end)
+        return RecordPeriod(start=max(end - timedelta(days=self._span()), self.FIRST), end=end)
 
     def later(self) -> RecordPeriod | None:
         """The period of the same length just after it; from the past up to now, it runs on."""
-        if self.end is None:
+        if self.end is None or self.end >= self.LAST:
             return None
         start = self.end + timedelta(days=1)
-        end = start + timedelta(days=self._span())
+        end = min(start + timedelta(days=self._span()), self.LAST)
         return RecordPeriod(start=start, end=None if end >= timezone.localdate() else end)
 
     def query(self, aspect: Aspect | None = None) -> str:

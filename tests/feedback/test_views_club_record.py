@@ -171,3 +171,19 @@ def test_a_change_lists_every_idea_behind_it_once(world, client_as):
     text = body.content.decode()
     assert text.count("Thursday</strong>") == 1
     assert "because of &ldquo;Not Mondays&rdquo;, &ldquo;Thursdays please&rdquo;" in text
+
+
+@pytest.mark.parametrize("query", [{"start": "0001-01-02"}, {"end": "9999-12-31"}])
+def test_dates_at_the_calendars_ends_are_refused_not_an_error(world, client_as, query):
+    body = _get(client_as, world, query)
+    assert "Choose a date from 2000 to 2099." in body
+    assert "Showing the last 12 weeks instead." in body
+
+
+def test_no_earlier_period_before_2000_nor_later_after_2099(world, client_as):
+    first = _get(client_as, world, {"start": "2000-01-01", "end": "2000-03-01"})
+    assert "Earlier:" not in first
+    assert "Later: the" in first
+    last = _get(client_as, world, {"start": "2099-11-01", "end": "2099-12-31"})
+    assert "Later:" not in last
+    assert 'href="?start=2099-09-01&amp;end=2099-10-31">Earlier' in last
