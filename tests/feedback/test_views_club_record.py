@@ -187,3 +187,19 @@ def test_no_earlier_period_before_2000_nor_later_after_2099(world, client_as):
     last = _get(client_as, world, {"start": "2099-11-01", "end": "2099-12-31"})
     assert "Later:" not in last
     assert 'href="?start=2099-09-01&amp;end=2099-10-31">Earlier' in last
+
+
+def test_the_lines_escape_what_people_wrote_and_keep_the_answers_line_breaks(world, client_as):
+    idea = h.published(world.club, world.coach, title="<b>Bold</b> & loud")
+    services.proposal_decide(
+        proposal=idea,
+        by=world.coach,
+        outcome="not_adopted",
+        answer="Not this term.\nWe will ask again <soon>.",
+        reason="The hall is booked by another group that evening, every week.",
+    )
+    body = client_as("coach").get(reverse("feedback:club-record", args=[world.club.slug]))
+    text = body.content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; loud</a>" in text
+    assert "<b>Bold</b>" not in text
+    assert "Not this term.<br>We will ask again &lt;soon&gt;.</blockquote>" in text
