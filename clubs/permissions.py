@@ -77,9 +77,14 @@ def is_lead_of(user, partner_id: int) -> bool:
 
 
 def is_coach_of(user, club: Club) -> bool:
+    """Kept on the club object: a page asks it of the same club up to three times (may read,
+    may act, the indicators panel)."""
     if not _authenticated(user):
         return False
-    return club.coach_assignments.filter(user=user).exists()
+    cache = club.__dict__.setdefault("_coach_of", {})
+    if user.pk not in cache:
+        cache[user.pk] = club.coach_assignments.filter(user=user).exists()
+    return cache[user.pk]
 
 
 def can_view_club(user, club: Club) -> bool:

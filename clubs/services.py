@@ -84,12 +84,14 @@ def coach_assign(*, club: Club, user: User) -> ClubCoach:
             params={"partner": club.partner.name},
         )
     assignment, _ = ClubCoach.objects.get_or_create(club=club, user=user)
+    club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
     return assignment
 
 
 @transaction.atomic
 def coach_unassign(*, club: Club, user: User) -> None:
     ClubCoach.objects.filter(club=club, user=user).delete()
+    club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
 
 
 @transaction.atomic

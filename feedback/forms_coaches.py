@@ -3,8 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from clubs.models import Club
+from clubs.models import Aspect, Club
 from feedback.models import CHANGE_OUTCOMES, Decider, Outcome
+from feedback.selectors_coaches import RecordPeriod
 
 
 class DateInput(forms.DateInput):
@@ -220,21 +221,53 @@ class LearningForm(forms.Form):
 
 
 class RecordFilterForm(forms.Form):
+    """The club record's period and aspect.
+
+    With no dates in the query the record shows its default period (the last 12 weeks,
+    and anything dated later); a date left blank is no limit on that side, so both
+    blank is the whole record.
+    """
+
     start = forms.DateField(label="From", widget=DateInput(), required=False)
     end = forms.DateField(label="To", widget=DateInput(), required=False)
     aspect = forms.ModelChoiceField(
         label="Aspect", queryset=None, required=False, empty_label="All aspects"
     )
 
-    def __init__(self, *args, club: Club, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, club: Club, **kwargs):
+        default = RecordPeriod.default()
+        if data is not None and "start" not in data and "end" not in data:
+            data = data.copy()  # e.g. only an aspect: the default period, shown in the form
+            data["start"] = default.start.isoformat()
+        super().__init__(data, *args, **kwargs)
         self.fields["aspect"].queryset = club.aspects.all()
+        self.initial["start"] = default.start.isoformat()
 
     def clean(self):
         data = super().clean()
+        first, last = RecordPeriod.FIRST, RecordPeriod.LAST
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not first <= day <= last:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        "Choose a date from %(first)s to %(last)s.",
+                        code="out_of_range",
+                        params={"first": first.year, "last": last.year},
+                    ),
+                )
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError("The period must end after it starts.", code="order")
         return data
+
+    def choice(self) -> tuple[RecordPeriod, Aspect | None]:
+        """The period and aspect asked for; the default period and every aspect when the
+        input is missing or wrong (the template says why)."""
+        if not self.is_bound or not self.is_valid():
+            return RecordPeriod.default(), None
+        data = self.cleaned_data
+        return RecordPeriod(data.get("start"), data.get("end")), data.get("aspect")
 
 
 class ConcernHandleForm(forms.Form):

@@ -354,7 +354,11 @@ class Decision(AppendOnlyModel):
 
     class Meta:
         ordering = ["decided_at", "id"]
-        indexes = [models.Index(fields=["proposal", "decided_at"])]
+        indexes = [
+            models.Index(fields=["proposal", "decided_at"]),
+            # Decisions in a period: a club record's, and the indicators' for every club.
+            models.Index(fields=["decided_at"], name="decision_decided_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.proposal}"

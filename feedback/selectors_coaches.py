@@ -4,15 +4,20 @@ Every selector runs a fixed number of queries whatever the number of proposals,
 events and changes: related rows come with `select_related`/`prefetch_related`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.http import urlencode
 
 from clubs.models import Aspect, AspectChange, AspectStatus, Club
 from clubs.permissions import managed_clubs
+from feedback.indicators.core import Window
 from feedback.models import (
     CHANGE_OUTCOMES,
     Concern,
@@ -252,6 +257,100 @@ def club_participants(*, club: Club) -> list[Participant]:
 # --- The club record ---------------------------------------------------------------
 
 
+def _weeks_or_days(span: int) -> str:
+    """A period's length from its span (end minus start): "12 weeks" as the dashboards count
+    them (a start 12 weeks before the end), otherwise its days, both ends included."""
+    if span and span % 7 == 0:
+        weeks = span // 7
+        return "1 week" if weeks == 1 else f"{weeks} weeks"
+    return "1 day" if span == 0 else f"{span + 1} days"
+
+
+def _day(day: date, year: bool = True) -> str:
+    return dateformat.format(day, "j M Y" if year else "j M")
+
+
+@dataclass(frozen=True)
+class RecordPeriod:
+    """The days a club record shows, both ends included; `None` is no limit on that side.
+
+    The default is the dashboards' window (the last 12 weeks) with no end, so that a change
+    or question already dated ahead still shows.
+    """
+
+    start: date | None
+    end: date | None
+
+    # The dates a record can be asked for: no club has a record outside them, and the
+    # periods before and after stay far from the calendar's ends.
+    FIRST = date(2000, 1, 1)
+    LAST = date(2099, 12, 31)
+
+    @classmethod
+    def default(cls) -> RecordPeriod:
+        return cls(start=Window.make().start, end=None)
+
+    @property
+    def is_default(self) -> bool:
+        return self == RecordPeriod.default()
+
+    @property
+    def is_whole(self) -> bool:
+        return self.start is None and self.end is None
+
+    def _span(self) -> int:
+        """End minus start in days, taking an open end as today and an open start as the
+        default period's length."""
+        if self.start is None:
+            return 7 * settings.COPRODUCE_INDICATORS["WINDOW_WEEKS"]
+        end = self.end or max(timezone.localdate(), self.start)
+        return (end - self.start).days
+
+    @property
+    def label(self) -> str:
+        """What the page says it shows: "3 Sep - 26 Nov 2026", "3 Sep 2026 onwards"..."""
+        start, end = self.start, self.end
+        if start and end:
+            if start == end:
+                return _day(start)
+            return f"{_day(start, year=start.year != end.year)} \u2013 {_day(end)}"
+        if start:
+            return f"{_day(start)} onwards"
+        if end:
+            return f"everything up to {_day(end)}"
+        return "the whole record"
+
+    @property
+    def length(self) -> str:
+        """ "12 weeks": the length of the periods just before and after it."""
+        return _weeks_or_days(self._span())
+
+    def earlier(self) -> RecordPeriod | None:
+        """The period of the same length just before it (none before the whole record)."""
+        if self.start is None or self.start <= self.FIRST:
+            return None
+        end = self.start - timedelta(days=1)
+        return RecordPeriod(start=max(end - timedelta(days=self._span()), self.FIRST), end=end)
+
+    def later(self) -> RecordPeriod | None:
+        """The period of the same length just after it; from the past up to now, it runs on."""
+        if self.end is None or self.end >= self.LAST:
+            return None
+        start = self.end + timedelta(days=1)
+        end = min(start + timedelta(days=self._span()), self.LAST)
+        return RecordPeriod(start=start, end=None if end >= timezone.localdate() else end)
+
+    def query(self, aspect: Aspect | None = None) -> str:
+        """The query string of a link to this period (a blank date: no limit)."""
+        params = {
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+        }
+        if aspect is not None:
+            params["aspect"] = aspect.pk
+        return urlencode(params)
+
+
 @dataclass
 class Entry:
     """One line of the club's story."""
@@ -259,10 +358,35 @@ class Entry:
     at: datetime
     kind: str  # round, proposal, decision, change, learning, listened
     obj: object
+    url: str = ""  # the coach's page of the idea it is about, if any
+
+    @property
+    def label(self) -> str:
+        return ENTRY_LABELS[self.kind]
+
+
+ENTRY_LABELS = {
+    "round": "Question asked",
+    "proposal": "Idea",
+    "decision": "Decision",
+    "change": "Change",
+    "learning": "Learning",
+    "listened": "Felt listened to?",
+}
 
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _proposal_urls(club: Club):
+    """pk -> the coach's page of the club's idea, from one `reverse()`: a reverse per line
+    was a good part of a long record's rendering time."""
+    marker = "987654321"
+    head, tail = reverse("feedback:coach-proposal", kwargs={"slug": club.slug, "pk": marker}).split(
+        marker
+    )
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @dataclass
@@ -278,15 +402,25 @@ def club_record(
 ) -> ClubRecord:
     """The club's co-production story in time order, optionally for a period and an aspect.
 
-    Eight queries whatever the size of the record.
+    Seven queries whatever the size of the record. The period is whole local days: moments
+    are compared with the first moment of a day, so the indexes on them serve (a `__date`
+    lookup converts every row's time zone first).
     """
+    since = _start_of(start) if start else None
+    before = _start_of(end + timedelta(days=1)) if end else None
 
-    def period(qs, name, is_date=False):
-        lookup = name if is_date else f"{name}__date"
+    def during(qs, name):
+        if since:
+            qs = qs.filter(**{f"{name}__gte": since})
+        if before:
+            qs = qs.filter(**{f"{name}__lt": before})
+        return qs
+
+    def on_days(qs, name):
         if start:
-            qs = qs.filter(**{f"{lookup}__gte": start})
+            qs = qs.filter(**{f"{name}__gte": start})
         if end:
-            qs = qs.filter(**{f"{lookup}__lte": end})
+            qs = qs.filter(**{f"{name}__lte": end})
         return qs
 
     def about(qs, *paths):
@@ -297,52 +431,82 @@ def club_record(
             q |= Q(**{path: aspect})
         return qs.filter(q)
 
-    rounds = about(period(club.rounds.select_related("aspect"), "opens_on", True), "aspect")
-    proposals = about(
-        period(
-            club.proposals.visible_to_members().select_related("author", "aspect"),
-            "submitted_at",
-        ),
-        "aspect",
-    )
-    decisions = about(
-        period(
-            Decision.objects.filter(proposal__club=club).select_related(
-                "proposal", "not_possible_aspect", "duplicate_of", "decided_by"
+    # Aspects are looked up here rather than joined to every row.
+    aspects = list(club.aspects.all())
+    by_id = {a.pk: a for a in aspects}
+    url = _proposal_urls(club)
+
+    # No ORDER BY: the lines are sorted below, so the models' orderings would only cost.
+    rounds = list(about(on_days(club.rounds.order_by(), "opens_on"), "aspect"))
+    proposals = list(
+        about(
+            during(
+                club.proposals.visible_to_members().select_related("author").order_by(),
+                "submitted_at",
             ),
-            "decided_at",
-        ),
-        "proposal__aspect",
-        "not_possible_aspect",
+            "aspect",
+        )
     )
-    changes = about(
-        period(
-            club.aspect_changes.select_related("aspect", "recorded_by").prefetch_related(
-                "proposals"
+    decisions = list(
+        about(
+            during(
+                Decision.objects.filter(proposal__club=club)
+                .select_related("proposal", "duplicate_of")
+                .order_by(),
+                "decided_at",
             ),
-            "effective_date",
-            True,
-        ),
-        "aspect",
+            "proposal__aspect",
+            "not_possible_aspect",
+        )
     )
-    learnings = about(
-        period(club.learnings.select_related("round", "proposal", "recorded_by"), "recorded_at"),
-        "proposal__aspect",
-        "round__aspect",
+    # The ideas behind each change come in the same query, one row per idea.
+    changes: dict[int, AspectChange] = {}
+    change_rows = (
+        about(on_days(club.aspect_changes.all(), "effective_date"), "aspect")
+        .annotate(because_title=F("proposals__title"))
+        .order_by("-proposals__submitted_at", "-proposals__id")
     )
-    listened = about(
-        period(ListenedAnswer.objects.filter(proposal__club=club).select_related("proposal"), "at"),
-        "proposal__aspect",
+    for row in change_rows:
+        change = changes.setdefault(row.pk, row)
+        if not hasattr(change, "because"):
+            change.because = []
+        if row.because_title is not None:
+            change.because.append(row.because_title)
+    learnings = list(
+        about(
+            during(
+                club.learnings.select_related("round", "proposal", "recorded_by").order_by(),
+                "recorded_at",
+            ),
+            "proposal__aspect",
+            "round__aspect",
+        )
     )
+    listened = list(
+        about(
+            during(
+                ListenedAnswer.objects.filter(proposal__club=club)
+                .select_related("proposal")
+                .order_by(),
+                "at",
+            ),
+            "proposal__aspect",
+        )
+    )
+    for obj in [*rounds, *proposals, *changes.values()]:
+        obj.aspect = by_id.get(obj.aspect_id)
+    for d in decisions:
+        d.not_possible_aspect = by_id.get(d.not_possible_aspect_id)
+
     entries = [Entry(_start_of(r.opens_on), "round", r) for r in rounds]
-    entries += [Entry(p.submitted_at, "proposal", p) for p in proposals]
-    entries += [Entry(d.decided_at, "decision", d) for d in decisions]
-    entries += [Entry(_start_of(c.effective_date), "change", c) for c in changes]
+    entries += [Entry(p.submitted_at, "proposal", p, url(p.pk)) for p in proposals]
+    entries += [Entry(d.decided_at, "decision", d, url(d.proposal_id)) for d in decisions]
+    entries += [Entry(_start_of(c.effective_date), "change", c) for c in changes.values()]
     entries += [Entry(n.recorded_at, "learning", n) for n in learnings]
     entries += [Entry(a.at, "listened", a) for a in listened]
-    entries.sort(key=lambda e: e.at)
-    counts = {
-        kind: sum(1 for e in entries if e.kind == kind)
-        for kind in ("round", "proposal", "decision", "change", "learning", "listened")
-    }
-    return ClubRecord(club=club, entries=entries, aspects=list(club.aspects.all()), counts=counts)
+    kinds = list(ENTRY_LABELS)
+    entries.sort(key=lambda e: (e.at, kinds.index(e.kind), e.obj.pk))
+    counts = dict.fromkeys(kinds, 0)
+    for entry in entries:
+        counts[entry.kind] += 1
+    return ClubRecord(club=club, entries=entries, aspects=aspects, counts=counts)

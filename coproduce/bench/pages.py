@@ -64,6 +64,13 @@ PAGES = [
         "A club's record, filtered to the last 12 weeks",
     ),
     Page(
+        "club_record_whole",
+        "GET",
+        "/clubs/{slug}/record/?start=&end=",
+        "coach",
+        "A club's whole record (two years; the record shows 12 weeks by default)",
+    ),
+    Page(
         "partner_dashboard",
         "GET",
         "/dashboards/partner/{partner}/",

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clubs.models import AspectStatus, Club
@@ -434,17 +435,24 @@ def learning_new(request, slug):
 def club_record(request, slug):
     club = _club(request, slug)
     form = forms.RecordFilterForm(request.GET or None, club=club)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    record = selectors.club_record(
-        club=club,
-        start=filters.get("start"),
-        end=filters.get("end"),
-        aspect=filters.get("aspect"),
-    )
+    period, aspect = form.choice()
+    record = selectors.club_record(club=club, start=period.start, end=period.end, aspect=aspect)
+    earlier, later = period.earlier(), period.later()
+    default = selectors.RecordPeriod.default()
     context = {
         "club": club,
         "record": record,
         "form": form,
+        "period": period,
+        "aspect": aspect,
+        "earlier": earlier and earlier.query(aspect),
+        "later": later and later.query(aspect),
+        "whole": None if period.is_whole else selectors.RecordPeriod(None, None).query(aspect),
+        # A link back to the default period, unless it is this one or the one just after.
+        "recent": None
+        if default in (period, later)
+        else (urlencode({"aspect": aspect.pk}) if aspect else ""),
+        "default_length": default.length,
         "can_act": can_act_for_club(request.user, club),
     }
     return render(request, "feedback/coach/club_record.html", context)

@@ -28,3 +28,15 @@ def test_who_may_do_what_with_the_club(world, role, view, manage, edit, create, 
     assert permissions.can_edit_club(user, world.club) is edit
     assert permissions.can_create_club(user) is create
     assert permissions.is_read_only(user) is read_only
+
+
+def test_a_coach_assigned_or_removed_while_the_club_is_in_hand_is_seen_at_once(world):
+    """is_coach_of keeps its answer on the club object; assigning and removing forget it."""
+    from clubs.services import coach_assign, coach_unassign
+
+    club, coach = world.sibling, world.coach
+    assert not permissions.is_coach_of(coach, club)
+    coach_assign(club=club, user=coach)
+    assert permissions.is_coach_of(coach, club)
+    coach_unassign(club=club, user=coach)
+    assert not permissions.is_coach_of(coach, club)

@@ -44,22 +44,31 @@ def without_indicators_panel(settings):
 
 
 # Each has session + user. Needs you: clubs, proposals, concerns. Moderation: proposals.
-# Club record: club, the user's lead roles and coach assignment (view, then act: cached
-# lead roles, coach again), rounds, proposals, decisions, changes + their proposals,
-# learning, listened-to answers, aspects.
+# Club record: club, the user's lead roles and coach assignment (asked once: may read, may
+# act), aspects, rounds, proposals, decisions, changes with their ideas, learning,
+# listened-to answers; the same for its default period, the whole record and one aspect.
 @pytest.mark.parametrize(
-    ("page", "queries"),
-    [("needs-you", 5), ("moderation", 3), ("club-record", 14)],
+    ("page", "query", "queries"),
+    [
+        ("needs-you", {}, 5),
+        ("moderation", {}, 3),
+        ("club-record", {}, 12),
+        ("club-record", {"start": "", "end": ""}, 12),
+        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 13),
+    ],
 )
 def test_coach_pages_run_a_fixed_number_of_queries(
-    world, client_as, django_assert_num_queries, without_indicators_panel, page, queries
+    world, client_as, django_assert_num_queries, without_indicators_panel, page, query, queries
 ):
+    """An aspect chosen adds one query: the form checks it is the club's."""
     client = client_as("coach")
     url = reverse(f"feedback:{page}") if page != "club-record" else _url(page, world)
+    if query.get("aspect"):
+        query = {**query, "aspect": h.aspect(world.club).pk}
     for _ in range(2):
         h.fill(world, 3)
         with django_assert_num_queries(queries):
-            response = client.get(url)
+            response = client.get(url, query)
         assert response.status_code == 200
 
 
@@ -510,7 +519,7 @@ def test_the_staff_club_page_links_to_the_clubs_voice_pages(world, client_as, ro
     assert (_url("learning-new", world) in body) is manage_links
 
 
-QUERIES = 17
+QUERIES = 16
 
 
 def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
@@ -532,9 +541,9 @@ def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
     url = _url("coach-proposal", world, pk=p.pk)
     for n in range(3):
         another_round(n)
-    # session, user, club, lead roles, coach (view); proposal + events, decisions, changes,
-    # learning; aspects, their history, listened-to answer; coach (act); the decision
-    # form's aspect lists (not possible, change) and the ideas it could merge into.
+    # session, user, club, lead roles, coach (view, and kept for act); proposal + events,
+    # decisions, changes, learning; aspects, their history, listened-to answer; the
+    # decision form's aspect lists (not possible, change) and the ideas it could merge into.
     with django_assert_num_queries(QUERIES):
         assert client.get(url).status_code == 200
     for n in range(3, 6):
@@ -548,12 +557,13 @@ def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
     "query",
     [{"aspect": "999999"}, {"start": "not-a-date"}, {"end": "<script>"}, {"aspect": "x" * 5000}],
 )
-def test_a_bad_record_filter_says_so_and_shows_the_whole_record(world, client_as, query):
+def test_a_bad_record_filter_says_so_and_shows_the_last_12_weeks(world, client_as, query):
     h.adopted(world.club, world.coach, title="Still listed")
     response = client_as("coach").get(_url("club-record", world), query)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Still listed" in body
+    assert "Showing the last 12 weeks instead." in body
     assert "invalid" in body.lower() or "valid" in body.lower()
     assert "<script>" not in body.split("<main", 1)[1]
 

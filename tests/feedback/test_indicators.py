@@ -486,3 +486,34 @@ def test_default_window_is_the_last_twelve_weeks(db):
         window = Window.make()
     assert window.end == date(2026, 10, 1)
     assert window.start == date(2026, 7, 9)
+
+
+# --- One club or many: the same evidence --------------------------------------------
+
+
+@pytest.mark.parametrize("window", [(None, None), (date(2026, 7, 1), date(2026, 8, 20))])
+def test_one_clubs_evidence_is_the_same_as_when_judged_with_other_clubs(db, window):
+    """For one club "no decision yet" is asked per idea (see proposal_evidence); the
+    answers match the many-clubs form: decided late, reopened, stalled and waiting ideas,
+    judged now and in a past window whose end comes before some decisions."""
+    story, other = Story(), Story()
+    for s in (story, other):
+        stalled = s.propose(80)
+        s.acknowledge(stalled, 79)
+        s.propose(30)  # waiting
+        late = s.propose(70)
+        s.decide(late, 20)  # after the past window's end
+        reopened = s.propose(60)
+        s.decide(reopened, 58)
+        with travel(50):
+            fs.proposal_reopen(proposal=reopened, by=s.coach, note="Look again")
+        s.answered(40, after=35, outcome=Outcome.NOT_ADOPTED)
+    with time_machine.travel(NOW, tick=False):
+        w = Window.make(*window)
+        alone = indicators.for_club(story.club, w)
+        together = {r.club.pk: r for r in indicators.compute([story.club, other.club], w)}
+    assert any(i.evidence for i in alone.indicators.values())
+    for key, indicator in alone.indicators.items():
+        assert indicator.evidence == together[story.club.pk].indicators[key].evidence, key
+    assert alone.totals["waiting"] == together[story.club.pk].totals["waiting"]
+    assert alone.totals["stalled"] == together[story.club.pk].totals["stalled"]
