@@ -378,6 +378,16 @@ def proposal_for_member(*, participant: Participant, pk: int, today: date) -> Pr
     return proposal
 
 
+def proposal_to_support(*, participant: Participant, pk: int) -> Proposal | None:
+    """A published idea of the member's club, with only its title, or None."""
+    return (
+        Proposal.objects.visible_to_members()
+        .filter(club_id=participant.club_id, pk=pk)
+        .only("title")
+        .first()
+    )
+
+
 def proposal_card(*, participant: Participant, pk: int, today: date) -> Proposal | None:
     """A published proposal as a card (after a support), or None if not visible."""
     proposal = (
