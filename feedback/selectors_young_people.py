@@ -71,7 +71,7 @@ _PK = 987654321987654321
 class IdeaUrls:
     """A club's links to each idea, from one `reverse()` per kind of link.
 
-    The club page lists up to 80 ideas; `{% url %}` for each link of each idea
+    The club page lists up to 100 ideas; `{% url %}` for each link of each idea
     was about a fifth of its time. The pk is the URL's last number (after the
     slug), so it is put in where the stand-in was.
     """
