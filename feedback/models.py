@@ -178,6 +178,18 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
+def display_state(state: str, outcome: str, promised_by: date | None, today: date) -> str:
+    """`Proposal.display_state` from the fields alone, for pages that read rows as values."""
+    if (
+        state == State.DECIDED
+        and outcome in CHANGE_OUTCOMES
+        and promised_by
+        and promised_by < today
+    ):
+        return State.LAPSED
+    return state
+
+
 class Proposal(models.Model):
     """A young person's idea, optionally about one aspect of the club."""
 
@@ -271,15 +283,9 @@ class Proposal(models.Model):
 
     def display_state(self, today: date | None = None) -> str:
         """The state a reader sees: a kept promise is done, a missed one lapsed."""
-        today = today or timezone.localdate()
-        if (
-            self.state == State.DECIDED
-            and self.outcome in CHANGE_OUTCOMES
-            and self.promised_by
-            and self.promised_by < today
-        ):
-            return State.LAPSED
-        return self.state
+        return display_state(
+            self.state, self.outcome, self.promised_by, today or timezone.localdate()
+        )
 
     def get_display_state_display(self) -> str:
         return State(self.display_state()).label

@@ -6,8 +6,10 @@ timeline, kept here so every page says the same thing.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from clubs.models import Aspect, AspectChange, AspectKind
 from clubs.selectors import settle_effective_values
@@ -22,6 +24,7 @@ from feedback.models import (
     Round,
     State,
     Support,
+    display_state,
 )
 
 Kind = ProposalEvent.Kind
@@ -61,20 +64,79 @@ def _supported_by(participant: Participant):
     return Exists(Support.objects.filter(proposal=OuterRef("pk"), participant=participant))
 
 
+# Stands for an idea's pk in a reversed URL; see `IdeaUrls`.
+_PK = 987654321987654321
+
+
+class IdeaUrls:
+    """A club's links to each idea, from one `reverse()` per kind of link.
+
+    The club page lists up to 100 ideas; `{% url %}` for each link of each idea
+    was about a fifth of its time. The pk is the URL's last number (after the
+    slug), so it is put in where the stand-in was.
+    """
+
+    def __init__(self, slug: str):
+        self.detail = self._pattern("feedback:proposal-detail", slug)
+        self.support = self._pattern("feedback:proposal-support", slug)
+        self.edit = self._pattern("feedback:proposal-edit", slug)
+
+    @staticmethod
+    def _pattern(name: str, slug: str) -> tuple[str, str]:
+        head, _, tail = reverse(name, kwargs={"slug": slug, "pk": _PK}).rpartition(str(_PK))
+        return head, tail
+
+    @staticmethod
+    def link(pattern: tuple[str, str], pk: int) -> str:
+        return f"{pattern[0]}{pk}{pattern[1]}"
+
+
+# What `_shown` reads of an idea (the club page reads ideas as rows of these and a few more).
+ROW_FIELDS = ("pk", "title", "state", "outcome", "promised_by", "published_at", "author_id")
+
+
+def _shown(field, *, participant: Participant, today: date, urls: IdeaUrls) -> dict:
+    """What the templates read about an idea besides its own fields.
+
+    `field(name)` reads one of `ROW_FIELDS` from the idea, a model or a row.
+    """
+    state, outcome, pk = field("state"), field("outcome"), field("pk")
+    shown = display_state(state, outcome, field("promised_by"), today)
+    chip_label, chip_class = CHIPS.get(shown, (shown, ""))
+    is_mine = field("author_id") == participant.pk
+    is_open = state in OPEN_STATES and field("published_at") is not None
+    return {
+        "chip_label": chip_label,
+        "chip_class": chip_class,
+        "outcome_words": OUTCOME_WORDS.get(outcome, ""),
+        "is_mine": is_mine,
+        "is_open": is_open,
+        "can_support": is_open and not is_mine and not participant.is_blocked,
+        "url": urls.link(urls.detail, pk),
+        "support_url": urls.link(urls.support, pk),
+        "edit_url": urls.link(urls.edit, pk),
+    }
+
+
 def _decorate(proposals, participant: Participant, today: date):
-    """Adds what the templates read: chip, outcome words, who may support."""
+    """Adds what the templates read: chip, outcome words, links, who may support."""
+    urls = IdeaUrls(participant.club.slug)
     for proposal in proposals:
-        shown = proposal.display_state(today)
-        proposal.chip_label, proposal.chip_class = CHIPS.get(shown, (shown, ""))
-        proposal.outcome_words = OUTCOME_WORDS.get(proposal.outcome, "")
-        proposal.is_mine = proposal.author_id == participant.pk
-        proposal.is_open = proposal.state in OPEN_STATES and proposal.published_at is not None
-        proposal.can_support = (
-            proposal.is_open and not proposal.is_mine and not participant.is_blocked
-        )
+        shown = _shown(partial(getattr, proposal), participant=participant, today=today, urls=urls)
+        for name, value in shown.items():
+            setattr(proposal, name, value)
         if not hasattr(proposal, "supported"):
             proposal.supported = False
     return proposals
+
+
+def _rows(queryset, participant: Participant, today: date, urls: IdeaUrls) -> list[dict]:
+    """The ideas as dicts with what `_decorate` adds to models, for the same templates."""
+    rows = list(queryset)
+    for row in rows:
+        row.update(_shown(row.__getitem__, participant=participant, today=today, urls=urls))
+        row.setdefault("supported", False)
+    return rows
 
 
 def _changes_prefetch() -> Prefetch:
@@ -119,20 +181,30 @@ def club_aspects(*, club, today: date) -> list[Aspect]:
     """The club's aspects with any change already recorded but not yet in effect.
 
     See `clubs.selectors.settle_effective_values` for `value_now` and `upcoming`.
+    Two queries: the aspects (in the club's order), their changes still to come.
     """
-    aspects = list(
-        club.aspects.prefetch_related(
-            Prefetch(
-                "changes",
-                queryset=AspectChange.objects.filter(effective_date__gt=today).order_by(
-                    "effective_date", "id"
-                ),
-                to_attr="upcoming",
-            )
-        )
-    )
+    aspects = list(Aspect.objects.filter(club=club).order_by("order", "id"))
+    upcoming = {aspect.pk: [] for aspect in aspects}
+    changes = AspectChange.objects.filter(
+        aspect_id__in=list(upcoming), effective_date__gt=today
+    ).only("aspect_id", "old_value", "new_value", "effective_date")
+    by_id = {aspect.pk: aspect for aspect in aspects}
+    for change in changes:
+        change.aspect = by_id[change.aspect_id]
+        upcoming[change.aspect_id].append(change)
+    for aspect in aspects:
+        aspect.upcoming = upcoming[aspect.pk]
     settle_effective_values(aspects, today=today, changes_attr="upcoming")
     return aspects
+
+
+def _aspect_lookup(aspects: list[Aspect], wanted) -> dict[int, Aspect]:
+    """Aspects by id: the club's, and (never in practice) any other one an idea names."""
+    by_id = {aspect.pk: aspect for aspect in aspects}
+    missing = {pk for pk in wanted if pk is not None and pk not in by_id}
+    if missing:
+        by_id.update(Aspect.objects.in_bulk(missing))
+    return by_id
 
 
 @dataclass
@@ -149,33 +221,95 @@ class ClubHome:
     new_since: list
 
 
+def _answered_changes(proposal_ids: list[int], aspects: list[Aspect]) -> dict[int, list]:
+    """The changes recorded for these ideas, oldest first, as rows with their aspect."""
+    if not proposal_ids:
+        return {}
+    links = list(
+        AspectChange.proposals.through.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("aspectchange__effective_date", "aspectchange_id")
+        .values(
+            "proposal_id",
+            aspect_id=F("aspectchange__aspect_id"),
+            effective_date=F("aspectchange__effective_date"),
+            new_value=F("aspectchange__new_value"),
+        )
+    )
+    by_id = _aspect_lookup(aspects, {link["aspect_id"] for link in links})
+    changes = {pk: [] for pk in proposal_ids}
+    for link in links:
+        link["aspect"] = by_id[link["aspect_id"]]
+        changes[link["proposal_id"]].append(link)
+    return changes
+
+
 def member_home(*, participant: Participant, today: date) -> ClubHome:
-    """Everything on a young person's club page, in a fixed number of queries (8 or 9)."""
+    """Everything on a young person's club page, in at most 8 queries whatever the data.
+
+    Ideas are read as plain rows of the few fields the page shows (with their
+    links made once, see `IdeaUrls`); their aspects come from the club's own,
+    already read, so the idea queries join only the author.
+    """
     club = participant.club
+    urls = IdeaUrls(club.slug)
     aspects = club_aspects(club=club, today=today)
-    rounds = list(Round.objects.filter(club=club).open_on(today).order_by("closes_on", "id"))
-    visible = club.proposals.visible_to_members().select_related("author", "aspect")
-    open_proposals = list(
-        visible.filter(state__in=OPEN_STATES)
-        .annotate(supported=_supported_by(participant))
-        .order_by("-published_at", "-id")[:OPEN_SHOWN]
+    rounds = list(
+        Round.objects.open_on(today)
+        .filter(club_id=club.pk)
+        .order_by("closes_on", "id")
+        .values("pk", "question", "closes_on")
     )
-    answered = list(
-        visible.filter(state__in=ANSWERED_STATES)
-        .annotate(supported=_supported_by(participant))
-        .prefetch_related(_changes_prefetch())
-        .order_by("-decided_at", "-id")[:ANSWERED_SHOWN]
+    # Each list in as few queryset steps as it takes: building and compiling a
+    # query costs more here than running it.
+    supported = _supported_by(participant)
+    # An open state is a published one, so these are all visible to members.
+    open_proposals = _rows(
+        Proposal.objects.filter(club_id=club.pk, state__in=OPEN_STATES, published_at__isnull=False)
+        .order_by("-published_at", "-id")
+        .values(
+            *ROW_FIELDS,
+            "aspect_id",
+            "support_count",
+            "author__pseudonym",
+            supported=supported,
+        )[:OPEN_SHOWN],
+        participant,
+        today,
+        urls,
     )
-    mine = list(
-        participant.proposals.exclude(state=State.WITHDRAWN)
-        .select_related("aspect")
-        .order_by("-submitted_at", "-id")[:MINE_SHOWN]
+    by_id = _aspect_lookup(aspects, {row["aspect_id"] for row in open_proposals})
+    for row in open_proposals:
+        row["aspect"] = by_id.get(row["aspect_id"])
+        pseudonym = row.pop("author__pseudonym")
+        row["author_name"] = pseudonym if row["author_id"] else "A former member"
+    answered = _rows(
+        Proposal.objects.filter(
+            club_id=club.pk, state__in=ANSWERED_STATES, published_at__isnull=False
+        )
+        .order_by("-decided_at", "-id")
+        .values(*ROW_FIELDS, "answer")[:ANSWERED_SHOWN],
+        participant,
+        today,
+        urls,
+    )
+    changes = _answered_changes([row["pk"] for row in answered], aspects)
+    for row in answered:
+        row["recorded_changes"] = changes[row["pk"]]
+    mine = _rows(
+        Proposal.objects.filter(author_id=participant.pk)
+        .exclude(state=State.WITHDRAWN)
+        .order_by("-submitted_at", "-id")
+        .values(*ROW_FIELDS, "return_reason")[:MINE_SHOWN],
+        participant,
+        today,
+        urls,
     )
     new_since = []
     since = participant.previous_seen_at
     if since is not None:
-        new_since = list(
-            club.proposals.filter(
+        new_since = _rows(
+            Proposal.objects.filter(
+                Q(club_id=club.pk),
                 Q(
                     author=participant,
                     state__in=[*ANSWERED_STATES, State.RETURNED, *OPEN_STATES],
@@ -186,17 +320,15 @@ def member_home(*, participant: Participant, today: date) -> ClubHome:
                     | Q(done_at__gt=since)
                     | Q(state=State.RETURNED, updated_at__gt=since)
                 )
-                | Q(
-                    Exists(
-                        Support.objects.filter(proposal=OuterRef("pk"), participant=participant)
-                    ),
-                    state__in=ANSWERED_STATES,
-                )
-                & (Q(decided_at__gt=since) | Q(done_at__gt=since))
-            ).order_by("-updated_at", "-id")[:MINE_SHOWN]
+                | Q(supported, state__in=ANSWERED_STATES)
+                & (Q(decided_at__gt=since) | Q(done_at__gt=since)),
+            )
+            .order_by("-updated_at", "-id")
+            .values(*ROW_FIELDS)[:MINE_SHOWN],
+            participant,
+            today,
+            urls,
         )
-    for group in (open_proposals, answered, mine, new_since):
-        _decorate(group, participant, today)
     return ClubHome(
         participant=participant,
         aspects=aspects,
@@ -250,6 +382,16 @@ def proposal_for_member(*, participant: Participant, pk: int, today: date) -> Pr
         and not participant.is_blocked
     )
     return proposal
+
+
+def proposal_to_support(*, participant: Participant, pk: int) -> Proposal | None:
+    """A published idea of the member's club, with only its title, or None."""
+    return (
+        Proposal.objects.visible_to_members()
+        .filter(club_id=participant.club_id, pk=pk)
+        .only("title")
+        .first()
+    )
 
 
 def proposal_card(*, participant: Participant, pk: int, today: date) -> Proposal | None:

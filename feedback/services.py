@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -236,7 +236,6 @@ def _check_text(title: str, text: str) -> tuple[str, str]:
     return title, text
 
 
-@transaction.atomic
 def proposal_submit(
     *,
     participant: Participant,
@@ -246,10 +245,42 @@ def proposal_submit(
     round_: Round | None = None,
     client_token: str = "",
 ) -> Proposal:
-    """A young person's new idea; waits for a coach before anyone else sees it."""
-    _check_can_post(participant)
+    """A young person's new idea; waits for a coach before anyone else sees it.
+
+    The same `client_token` twice (a double tap) makes one idea: the second call
+    hands back the first's.
+    """
     # Stored cut to the column's length, so look it up the same way.
     client_token = (client_token or "")[:64]
+    try:
+        return _proposal_submit(
+            participant=participant,
+            title=title,
+            text=text,
+            aspect=aspect,
+            round_=round_,
+            client_token=client_token,
+        )
+    except IntegrityError:
+        if not client_token:
+            raise
+        # A second tap raced the first past the check and lost at the unique
+        # constraint; its transaction is rolled back, so hand back the stored one.
+        # (Caught here rather than in a savepoint that every idea would pay for.)
+        return Proposal.objects.get(author=participant, client_token=client_token)
+
+
+@transaction.atomic
+def _proposal_submit(
+    *,
+    participant: Participant,
+    title: str,
+    text: str,
+    aspect: Aspect | None,
+    round_: Round | None,
+    client_token: str,
+) -> Proposal:
+    _check_can_post(participant)
     title, text = _check_text(title, text)
     club = participant.club
     if aspect is not None and aspect.club_id != club.pk:
@@ -262,13 +293,18 @@ def proposal_submit(
                 {"round": "That question has closed. You can still share your idea on its own."},
                 code="round_closed",
             )
-    if client_token:
-        existing = Proposal.objects.filter(author=participant, client_token=client_token).first()
-        if existing:
-            return existing
+    # One query for both: is this a second tap, and how many ideas today?
     today_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Q(submitted_at__gte=today_start)
+    wanted, aggregates = today, {"today": Count("pk", filter=today)}
+    if client_token:
+        same = Q(client_token=client_token)
+        wanted, aggregates["same"] = today | same, Max("pk", filter=same)
+    seen = participant.proposals.filter(wanted).aggregate(**aggregates)
+    if seen.get("same"):
+        return Proposal.objects.get(pk=seen["same"])
     limit = settings.COPRODUCE["PROPOSALS_PER_DAY"]
-    if participant.proposals.filter(submitted_at__gte=today_start).count() >= limit:
+    if seen["today"] >= limit:
         raise ValidationError(
             "You've shared %(limit)s ideas today - that's the most for one day. "
             "Come back tomorrow with more!",
@@ -288,12 +324,7 @@ def proposal_submit(
         flagged_contact_details=has_contact_details(title, text),
         submitted_at=_now(),
     )
-    try:
-        with transaction.atomic():
-            proposal.save()
-    except IntegrityError:
-        # A second tap raced the first: hand back the one that was stored.
-        return Proposal.objects.get(author=participant, client_token=client_token)
+    proposal.save()
     ProposalEvent.objects.create(
         proposal=proposal,
         kind=Kind.SUBMITTED,
@@ -381,7 +412,14 @@ def proposal_withdraw(*, proposal: Proposal, participant: Participant) -> Propos
 def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[bool, int]:
     """Adds or withdraws the participant's support. Returns (supporting now, count)."""
     _check_can_post(participant)
-    proposal = _locked(proposal)
+    # The row locked, with only what the checks and the count need: until the
+    # commit no one else can change its count, so the new one is known without
+    # reading it back.
+    proposal = (
+        Proposal.objects.select_for_update()
+        .only("club_id", "author_id", "state", "support_count")
+        .get(pk=proposal.pk)
+    )
     if proposal.club_id != participant.club_id:
         raise ValidationError("You can only support ideas in your club.", code="other_club")
     if proposal.author_id == participant.pk:
@@ -392,15 +430,12 @@ def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[boo
         )
     deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
     if deleted:
-        proposal.support_count = F("support_count") - 1
-        supporting = False
+        step, supporting = -1, False
     else:
         Support.objects.create(proposal=proposal, participant=participant)
-        proposal.support_count = F("support_count") + 1
-        supporting = True
-    proposal.save(update_fields=["support_count"])
-    proposal.refresh_from_db(fields=["support_count"])
-    return supporting, proposal.support_count
+        step, supporting = 1, True
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
+    return supporting, proposal.support_count + step
 
 
 # --- Acting on it ------------------------------------------------------------------

@@ -146,6 +146,9 @@ def young_session(base_url: str, young: dict, cookie_name: str) -> tuple[dict[st
             "/join/recover/", {"phrase": young["phrase"], "csrfmiddlewaretoken": token}
         )
         if response.status == 302 and cookie_name in client.cookies:
+            # As a phone would: open the club page it was sent to, which shows (and
+            # so uses up) the "welcome back" message.
+            client.get(response.headers["Location"])
             return dict(client.cookies), "recovery phrase at /join/recover/"
     client.cookies[young["cookie"]["name"]] = young["cookie"]["value"]
     if "csrftoken" not in client.cookies:

@@ -379,7 +379,7 @@ def proposal_support(request, participant, pk):
     """Toggles support. A plain form POST redirects back; htmx gets the card."""
     today = timezone.localdate()
     home_url = reverse("feedback:member-home", kwargs={"slug": participant.club.slug})
-    proposal = selectors.proposal_card(participant=participant, pk=pk, today=today)
+    proposal = selectors.proposal_to_support(participant=participant, pk=pk)
     if proposal is None:
         raise Http404("No such idea.")
     error_text = ""

@@ -11,6 +11,7 @@ from clubs.models import AspectKind, AspectStatus
 from clubs.services import aspect_update
 from feedback import services
 from feedback.models import Outcome
+from feedback.selectors_young_people import IdeaUrls
 from tests import factories
 from tests.feedback.test_yp_support import phone_of
 
@@ -212,3 +213,18 @@ def test_the_club_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     html = response.content.decode()
     assert html.count('class="idea-card"') == n
     assert f"{n - 1} supports" in html
+
+
+@pytest.mark.parametrize(
+    "slug", ["riverside-football", "club-987654321987654321", "987654321987654321"]
+)
+def test_idea_links_made_once_per_page_are_the_ones_reverse_gives(slug):
+    urls = IdeaUrls(slug)
+    for name, pattern in [
+        ("feedback:proposal-detail", urls.detail),
+        ("feedback:proposal-support", urls.support),
+        ("feedback:proposal-edit", urls.edit),
+    ]:
+        for pk in (1, 42, 987654321987654321):
+            expected = reverse(name, kwargs={"slug": slug, "pk": pk})
+            assert IdeaUrls.link(pattern, pk) == expected

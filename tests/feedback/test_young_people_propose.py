@@ -4,7 +4,9 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clubs.models import AspectKind, AspectStatus
@@ -215,3 +217,24 @@ def test_the_author_can_withdraw_an_idea(world, me):
     assert client.post(url).status_code == 302
     proposal.refresh_from_db()
     assert proposal.state == State.WITHDRAWN
+
+
+def test_proposing_runs_a_fixed_number_of_queries(world, me):
+    for n in range(3):
+        post_idea(phone_of(me), world.club, title=f"Idea {n}")
+    client = phone_of(me)
+    with CaptureQueriesContext(connection) as captured:
+        response = post_idea(client, world.club, title="One more")
+    assert response.status_code == 302
+    # The participant; then a double tap? ideas today? (one query), the idea, its
+    # event, with no savepoint of its own around the idea. The message goes in a
+    # cookie. (SAVEPOINT and RELEASE: the test's own transaction.)
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == [
+        "SELECT",
+        "SAVEPOINT",
+        "SELECT",
+        "INSERT",
+        "INSERT",
+        "RELEASE",
+    ]
+    assert Proposal.objects.filter(author=me).count() == 4

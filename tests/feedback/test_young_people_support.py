@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback import services
@@ -179,3 +180,28 @@ def test_an_odd_next_goes_back_to_the_club_page(world, idea, target):
     response = client.post(support_url(idea), {"next": target})
     assert response.status_code == 302
     assert response.url == reverse("feedback:member-home", args=[world.club.slug])
+
+
+@pytest.mark.django_db
+def test_a_plain_support_runs_a_fixed_number_of_queries(world, idea):
+    for other in [factories.make_participant(world.club) for _ in range(3)]:
+        services.support_toggle(proposal=idea, participant=other)
+    client, url = phone_of(factories.make_participant(world.club)), support_url(idea)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url)
+    assert response.status_code == 302
+    # The participant, the idea (visible? its title); then the idea's row locked, a
+    # withdrawal (none), the support, the count (no read back). The message goes in
+    # a cookie, not a session. (SAVEPOINT and RELEASE: the test's own transaction.)
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == [
+        "SELECT",
+        "SELECT",
+        "SAVEPOINT",
+        "SELECT",
+        "DELETE",
+        "INSERT",
+        "UPDATE",
+        "RELEASE",
+    ]
+    idea.refresh_from_db()
+    assert idea.support_count == 4
