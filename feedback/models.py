@@ -334,6 +334,9 @@ class Decision(AppendOnlyModel):
     """What the club decided about a proposal, with its public answer. Append-only."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="decisions")
+    # The proposal's club, copied (it never changes): a club's or many clubs' decisions in a
+    # period without joining every idea of the county (the indicators, docs/performance.md).
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="+", editable=False)
     outcome = models.CharField(max_length=15, choices=Outcome.choices)
     answer = models.TextField("public answer")
     reason = models.TextField(blank=True)
@@ -364,6 +367,7 @@ class Decision(AppendOnlyModel):
             models.Index(fields=["proposal", "decided_at"]),
             # Decisions in a period: a club record's, and the indicators' for every club.
             models.Index(fields=["decided_at"], name="decision_decided_at"),
+            models.Index(fields=["club", "decided_at"], name="decision_club_decided_at"),
         ]
 
     def __str__(self):

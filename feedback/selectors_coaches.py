@@ -450,7 +450,7 @@ def club_record(
     decisions = list(
         about(
             during(
-                Decision.objects.filter(proposal__club=club)
+                Decision.objects.filter(club=club)
                 .select_related("proposal", "duplicate_of")
                 .order_by(),
                 "decided_at",

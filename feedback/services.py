@@ -543,6 +543,7 @@ def proposal_decide(
     )
     decision = Decision.objects.create(
         proposal=proposal,
+        club_id=proposal.club_id,
         outcome=outcome,
         answer=answer,
         reason=reason,

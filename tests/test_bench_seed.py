@@ -61,6 +61,7 @@ def test_denormalised_fields_agree_with_the_rows_behind_them(seeded):
         (decision,) = proposal.decisions.all()
         assert decision.outcome == proposal.outcome
         assert decision.decided_at == proposal.decided_at == proposal.first_decided_at
+        assert decision.club_id == proposal.club_id
         assert decision.supports_at_decision == proposal.support_count
     assert not Proposal.objects.filter(state=State.DONE, done_at__isnull=True).exists()
     undecided = Proposal.objects.exclude(state__in=[State.DECIDED, State.DONE])

@@ -939,6 +939,7 @@ class _Seeder:
                     (
                         did,
                         p["id"],
+                        p["club"]["id"],
                         outcome,
                         answer,
                         p.get("reason", ""),
@@ -1201,6 +1202,7 @@ class _Seeder:
             [
                 "id",
                 "proposal_id",
+                "club_id",
                 "outcome",
                 "answer",
                 "reason",

@@ -280,8 +280,8 @@ class ClubIndicators:
     hart: Placement | None = None
     lundy: list[Placement] = field(default_factory=list)
     prompts: list[Prompt] = field(default_factory=list)
-    # False for a dashboard's summary: statuses, values and counts, but no record ids
-    # (evidence) and no prompts; a club's own page has them.
+    # False for a dashboard's summary: statuses, values, counts and the Hart rung, but no
+    # record ids (evidence), Lundy placement or prompts; a club's own page has them.
     has_evidence: bool = True
 
     def __iter__(self):
@@ -570,14 +570,14 @@ class _Computer:
 
     def decision_counts(self) -> tuple[dict[int, dict], dict[int, dict[str, list[int]]]]:
         w, t = self.w, self.t
-        base = Decision.objects.filter(
-            proposal__club_id__in=self.ids, decided_at__lte=w.as_of
-        ).filter(w.in_window("decided_at"))
+        base = Decision.objects.filter(club_id__in=self.ids, decided_at__lte=w.as_of).filter(
+            w.in_window("decided_at")
+        )
         no_reason = Q(outcome=Outcome.NOT_ADOPTED, reason_length__lt=t["REAL_REASON_MIN_CHARS"])
         annotated = base.annotate(reason_length=Length(Trim("reason")))
         counts = {
             row.pop("club_id"): row
-            for row in annotated.values(club_id=F("proposal__club_id"))
+            for row in annotated.values("club_id")
             .annotate(
                 decisions=Count("pk", filter=~Q(outcome=Outcome.DUPLICATE)),
                 not_adopted=Count("pk", filter=Q(outcome=Outcome.NOT_ADOPTED)),
@@ -595,7 +595,7 @@ class _Computer:
             annotated.filter(no_reason | Q(moving_goalposts=True))
             .annotate(is_unexplained=_flag(no_reason))
             .order_by("proposal_id")
-            .values_list("proposal__club_id", "proposal_id", "is_unexplained", "moving_goalposts")
+            .values_list("club_id", "proposal_id", "is_unexplained", "moving_goalposts")
         )
         for club_id, pk, is_unexplained, goalposts in rows:
             if is_unexplained and pk not in evidence[club_id]["unexplained"]:

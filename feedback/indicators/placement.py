@@ -49,8 +49,9 @@ LEVELS = {GREEN: "met", AMBER: "partly", RED: "not met", NONE: "not enough data"
 
 def place(result: ClubIndicators) -> None:
     result.hart = hart(result)
-    result.lundy = lundy(result)
-    result.prompts = prompts(result) if result.has_evidence else []
+    if result.has_evidence:  # a club's own page; a dashboard's summary shows Hart only
+        result.lundy = lundy(result)
+        result.prompts = prompts(result)
 
 
 def _worst(*statuses: str) -> str:

@@ -179,6 +179,11 @@ def test_reopening_lets_it_be_decided_anew_and_keeps_the_first_decision(world):
     assert p.outcome == "not_adopted"
     assert list(p.decisions.values_list("outcome", flat=True)) == ["adopted", "not_adopted"]
     assert kinds(p)[-3:] == [Kind.DECIDED, Kind.REOPENED, Kind.DECIDED]
+    # The first decision's time stays on the idea (the indicators' "answered by then?"),
+    # and each decision carries the idea's club.
+    first, second = p.decisions.order_by("decided_at", "id")
+    assert p.first_decided_at == first.decided_at < second.decided_at == p.decided_at
+    assert {d.club_id for d in (first, second)} == {p.club_id}
 
 
 def test_reopening_an_undecided_idea_is_refused(world):
