@@ -645,13 +645,15 @@ class _Computer:
 
     def members(self) -> dict[int, dict]:
         w = self.w
+        # Supporting first: most members who spoke supported something, so fewer of them
+        # need the second look-up.
         spoke = Exists(
-            Proposal.objects.filter(author=OuterRef("pk"), submitted_at__lte=w.as_of).filter(
-                w.in_window("submitted_at")
-            )
-        ) | Exists(
             Support.objects.filter(participant=OuterRef("pk"), created_at__lte=w.as_of).filter(
                 w.in_window("created_at")
+            )
+        ) | Exists(
+            Proposal.objects.filter(author=OuterRef("pk"), submitted_at__lte=w.as_of).filter(
+                w.in_window("submitted_at")
             )
         )
         rows = (
