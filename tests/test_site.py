@@ -152,3 +152,19 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_pages_are_served_compressed_to_browsers_that_accept_it(client):
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_wsgi_module_freezes_what_it_loaded_out_of_the_garbage_collector():
+    """docs/performance.md: full collections no longer walk Django's start-up objects."""
+    import gc
+    import importlib
+
+    import coproduce.wsgi
+
+    gc.unfreeze()
+    try:
+        importlib.reload(coproduce.wsgi)
+        assert gc.get_freeze_count() > 10_000
+        assert callable(coproduce.wsgi.application)
+    finally:
+        gc.unfreeze()

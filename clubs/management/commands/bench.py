@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coproduce.bench.pages import PAGES
+from coproduce.bench.pages import FLOOR, PAGES
 from coproduce.bench.seed import SCALES
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -77,6 +77,13 @@ class Command(BaseCommand):
             + DEFAULT_POSTGRES,
         )
         parser.add_argument("--db-name", help="Default coproduce_bench_<scale>.")
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="PAGE",
+            choices=[page.name for page in PAGES],
+            help="Load only these pages (and the floor, which every ratio needs).",
+        )
         parser.add_argument("--max-requests", type=int, default=20_000, help=argparse_hidden())
         # Internal steps, run in a child process against the bench database.
         parser.add_argument(
@@ -177,6 +184,7 @@ class Bench:
         self.server = server
         self.duration = options["duration"] or DEFAULT_DURATION[self.scale]
         self.users = max(1, options["users"])
+        self.only = set(options.get("pages") or [])
         self.workers = options["workers"] or 2 * (os.cpu_count() or 1) + 1
         self.base_dir = Path(settings.BASE_DIR)
         self.tmp = Path(tempfile.mkdtemp(prefix="coproduce-bench-"))
@@ -366,6 +374,8 @@ class Bench:
         targets = planned["targets"]
         pages = []
         for page in PAGES:
+            if self.only and page.name not in self.only | {FLOOR}:
+                continue
             counted = planned["queries"].get(page.name, {})
             entry = page.as_dict()
             entry["available"] = counted.get("available", False)
