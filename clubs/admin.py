@@ -42,8 +42,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "ons_code", "valid_from", "valid_to"]
-    search_fields = ["name", "ons_code"]
+    list_display = ["name", "ons_code", "county", "valid_from", "valid_to"]
+    list_filter = ["county"]
+    search_fields = ["name", "ons_code", "county"]
 
 
 class PartnerRoleInline(admin.TabularInline):
