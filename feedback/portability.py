@@ -11,6 +11,7 @@ database is the same record, down to the ids that indicators cite as evidence.
 """
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -103,7 +104,18 @@ def export_club(club: Club) -> dict[str, Any]:
             "aspectchange_id", "proposal_id"
         )
     )
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(data, cls=_Encoder))
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Moments to the microsecond: Django's encoder keeps milliseconds, so a record
+    exported, imported and exported again differed for any time under a millisecond
+    past the second ("...:05.000Z" became "...:05Z")."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -190,6 +202,7 @@ def import_club(data: dict[str, Any], *, slug: str | None = None) -> Club:
         ]
     )
     _reset_sequences([Club, *(model for _, model in SECTIONS), through])
+    club.refresh_from_db()  # its times as restored, not as saving stamped them
     return club
 
 

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -149,3 +149,16 @@ def test_import_into_an_empty_database_reproduces_the_indicators_json_exactly(tm
     call_command("import_club", str(path))
 
     assert _indicators_json(club.slug) == before
+
+
+@pytest.mark.django_db
+def test_times_under_a_millisecond_past_the_second_survive_the_round_trip():
+    """Django's JSON encoder keeps milliseconds: "16:00:00.000456" was exported as
+    "16:00:00.000Z", imported as 16:00:00 and exported again as "16:00:00Z"."""
+    with time_machine.travel(datetime(2026, 9, 20, 16, 0, 0, 456, tzinfo=UTC), tick=False):
+        club = _club_with_a_story()
+    before = export_club(club)
+    assert any(".000456" in str(row.get("joined_at")) for row in before["participants"])
+    Club.objects.filter(pk=club.pk).delete()
+    again = import_club(before)
+    assert export_club(again) == before
