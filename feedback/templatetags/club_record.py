@@ -145,11 +145,14 @@ def _learning(o, entry) -> SafeString:
 
 def _listened(o, entry) -> SafeString:
     comment = format_html(": &ldquo;{}&rdquo;", o.comment) if o.comment else ""
+    # A comment that ends its own sentence needs no full stop after the quote.
+    stop = "" if o.comment and o.comment.rstrip()[-1:] in ".!?…" else "."
     return format_html(
-        '<p class="mb-0">The author of &ldquo;{}&rdquo; said <strong>{}</strong>{}.</p>',
+        '<p class="mb-0">The author of &ldquo;{}&rdquo; said <strong>{}</strong>{}{}</p>',
         o.proposal.title,
         o.get_answer_display().lower(),
         comment,
+        stop,
     )
 
 

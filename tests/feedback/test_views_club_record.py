@@ -203,3 +203,21 @@ def test_the_lines_escape_what_people_wrote_and_keep_the_answers_line_breaks(wor
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; loud</a>" in text
     assert "<b>Bold</b>" not in text
     assert "Not this term.<br>We will ask again &lt;soon&gt;.</blockquote>" in text
+
+
+@pytest.mark.parametrize(
+    ("comment", "line"),
+    [
+        ("", "said <strong>yes</strong>.</p>"),
+        ("They explained it", "said <strong>yes</strong>: &ldquo;They explained it&rdquo;.</p>"),
+        ("They explained it.", "said <strong>yes</strong>: &ldquo;They explained it.&rdquo;</p>"),
+        ("Really?", "said <strong>yes</strong>: &ldquo;Really?&rdquo;</p>"),
+    ],
+)
+def test_a_listened_to_answer_ends_with_one_full_stop(world, client_as, comment, line):
+    idea = h.adopted(world.club, world.coach, title="Later sessions")
+    services.listened_answer_record(
+        proposal=idea, participant=idea.author, answer="yes", comment=comment
+    )
+    text = client_as("coach").get(reverse("feedback:club-record", args=[world.club.slug]))
+    assert line in text.content.decode()
