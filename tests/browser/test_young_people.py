@@ -94,6 +94,9 @@ def join(page, site, club, shots=None, checker=None):
         check(page, shots, "joined", checker)
     page.get_by_role("link", name="Go to my club").click()
     page.get_by_role("heading", name=club.name, level=1).wait_for()
+    # The heading shows before the deferred htmx has run; a tap before then is a plain
+    # form post (the no-JavaScript path), which a busy CI machine once took.
+    page.wait_for_load_state("load")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
