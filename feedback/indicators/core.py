@@ -382,6 +382,9 @@ def for_club(club: Club, window: Window | None = None) -> ClubIndicators:
 
 
 class _Computer:
+    # The populations whose ideas `proposal_evidence` lists, by name.
+    EVIDENCE = ("silent", "stalled", "not_changed", "lapsed", "waiting")
+
     def __init__(self, clubs: list[Club], window: Window, *, evidence: bool = True):
         self.clubs = clubs
         self.ids = [c.pk for c in clubs]
@@ -390,26 +393,25 @@ class _Computer:
         self.t = thresholds()
         self.min = self.t["MIN_RECORDS"]
 
-    def _answered(self) -> tuple[Q, Q]:
-        """Answered within the silent-consultation days of submission, and decided by the
-        window's end: both from the first decision's time, kept on the proposal."""
-        days = timedelta(days=self.t["SILENT_AFTER_DAYS"])
-        return (
-            Q(first_decided_at__lte=F("submitted_at") + days),
-            Q(first_decided_at__lte=self.w.as_of),
-        )
+    def populations(self) -> dict[str, Q]:
+        """The sets of ideas the proposal counts count and their evidence lists: one
+        definition for both, so a count and the records behind it always agree.
 
-    # One aggregate over proposals: most counts of most indicators.
-    def proposal_counts(self) -> dict[int, dict]:
+        "Answered in time" and "decided by the end" read the first decision's time kept on
+        the proposal. Each condition starts with the one that rules out most of two years
+        of ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
+        """
         w, t = self.w, self.t
         silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
         stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
-        answered_in_time, decided_by_as_of = self._answered()
+        waiting_cut = w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"])
+        answered_in_time = Q(
+            first_decided_at__lte=F("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"])
+        )
+        decided_by_end = Q(first_decided_at__lte=w.as_of)
         published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
             state__in=NOT_COUNTED
         )
-        # Each count's conditions start with the one that rules out most of two years of
-        # ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
         in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
         silent_pop = in_window & Q(submitted_at__lte=silent_cut) & published
         decided_in_window = (
@@ -424,96 +426,69 @@ class _Computer:
             & Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
             & Q(decided_at__lte=w.as_of)
         )
-        lapsed = Q(promised_by__lt=w.as_of_date) & (
-            Q(done_at__isnull=True) | Q(done_at__gt=w.as_of)
-        )
+        undecided_published = ~decided_by_end & published
+        return {
+            "in_window": in_window,
+            "published": in_window & published,
+            "answered": in_window & published & decided_by_end,
+            "silent_pop": silent_pop,
+            "silent": silent_pop & ~answered_in_time,
+            "stalled": undecided_published & Q(submitted_at__lte=stalled_cut),
+            "decided": decided_in_window,
+            "adopted": decided_in_window & adopted,
+            "changes_pop": changes_pop,
+            "changes_adopted": changes_pop & adopted,
+            "not_changed": changes_pop & ~adopted,
+            "promise_pop": promise_pop,
+            "lapsed": promise_pop
+            & Q(promised_by__lt=w.as_of_date)
+            & (Q(done_at__isnull=True) | Q(done_at__gt=w.as_of)),
+            # Undecided and not acknowledged, over the red response time: waiting.
+            "waiting": undecided_published
+            & Q(submitted_at__lte=waiting_cut)
+            & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)),
+        }
+
+    # One aggregate over proposals: most counts of most indicators.
+    def proposal_counts(self) -> dict[int, dict]:
+        c, w = self.populations(), self.w
+        not_escalated = ~Q(state=State.ESCALATED)
         rows = (
             Proposal.objects.filter(club_id__in=self.ids)
             .values("club_id")
             .annotate(
-                submitted=Count("pk", filter=in_window & ~Q(state=State.ESCALATED)),
-                published=Count("pk", filter=in_window & published),
-                answered=Count("pk", filter=in_window & published & decided_by_as_of),
-                silent_pop=Count("pk", filter=silent_pop),
-                silent=Count("pk", filter=silent_pop & ~answered_in_time),
-                stalled=Count(
-                    "pk",
-                    filter=~decided_by_as_of & Q(submitted_at__lte=stalled_cut) & published,
-                ),
-                changes_pop=Count("pk", filter=changes_pop),
-                changes_adopted=Count("pk", filter=changes_pop & adopted),
-                adopted_own=Count("pk", filter=changes_pop & adopted & Q(round__isnull=True)),
-                decided=Count("pk", filter=decided_in_window),
-                adopted=Count("pk", filter=decided_in_window & adopted),
-                promise_pop=Count("pk", filter=promise_pop),
-                lapsed=Count("pk", filter=promise_pop & lapsed),
-                first_input=Min("submitted_at", filter=~Q(state=State.ESCALATED)),
-                last_input=Max(
-                    "submitted_at",
-                    filter=~Q(state=State.ESCALATED) & Q(submitted_at__lte=w.as_of),
-                ),
+                submitted=Count("pk", filter=c["in_window"] & not_escalated),
+                published=Count("pk", filter=c["published"]),
+                answered=Count("pk", filter=c["answered"]),
+                silent_pop=Count("pk", filter=c["silent_pop"]),
+                silent=Count("pk", filter=c["silent"]),
+                stalled=Count("pk", filter=c["stalled"]),
+                changes_pop=Count("pk", filter=c["changes_pop"]),
+                changes_adopted=Count("pk", filter=c["changes_adopted"]),
+                adopted_own=Count("pk", filter=c["changes_adopted"] & Q(round__isnull=True)),
+                decided=Count("pk", filter=c["decided"]),
+                adopted=Count("pk", filter=c["adopted"]),
+                promise_pop=Count("pk", filter=c["promise_pop"]),
+                lapsed=Count("pk", filter=c["lapsed"]),
+                first_input=Min("submitted_at", filter=not_escalated),
+                last_input=Max("submitted_at", filter=not_escalated & Q(submitted_at__lte=w.as_of)),
             )
         )
         return {row.pop("club_id"): row for row in rows}
 
     # Evidence for the proposal counts above, fetched in one go.
     def proposal_evidence(self) -> dict[int, dict[str, list[int]]]:
-        w, t = self.w, self.t
-        silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
-        stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
-        answered_in_time, decided_by_as_of = self._answered()
-        published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
-            state__in=NOT_COUNTED
-        )
-        in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
-        silent = published & in_window & Q(submitted_at__lte=silent_cut) & ~answered_in_time
-        stalled = published & Q(submitted_at__lte=stalled_cut) & ~decided_by_as_of
-        decided_in_window = (
-            w.in_window("decided_at")
-            & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
-            & ~Q(outcome=Outcome.DUPLICATE)
-        )
-        not_changed = (
-            decided_in_window
-            & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
-            & ~Q(outcome__in=CHANGE_OUTCOMES)
-        )
-        lapsed = (
-            Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
-            & Q(decided_at__lte=w.as_of)
-            & (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
-            & Q(promised_by__lt=w.as_of_date)
-            & (Q(done_at__isnull=True) | Q(done_at__gt=w.as_of))
-        )
-        # Undecided and not acknowledged, over the red response time: waiting for an answer.
-        waiting = (
-            published
-            & ~decided_by_as_of
-            & Q(submitted_at__lte=w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"]))
-        )
-        waiting &= Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)
+        c, names = self.populations(), self.EVIDENCE
+        wanted = Q()
+        for name in names:
+            wanted |= c[name]
         rows = (
             Proposal.objects.filter(club_id__in=self.ids)
-            .filter(silent | stalled | not_changed | lapsed | waiting)
-            .annotate(
-                is_silent=_flag(silent),
-                is_stalled=_flag(stalled),
-                is_not_changed=_flag(not_changed),
-                is_lapsed=_flag(lapsed),
-                is_waiting=_flag(waiting),
-            )
+            .filter(wanted)
+            .annotate(**{f"is_{name}": _flag(c[name]) for name in names})
             .order_by("pk")
-            .values_list(
-                "club_id",
-                "pk",
-                "is_silent",
-                "is_stalled",
-                "is_not_changed",
-                "is_lapsed",
-                "is_waiting",
-            )
+            .values_list("club_id", "pk", *(f"is_{name}" for name in names))
         )
-        names = ("silent", "stalled", "not_changed", "lapsed", "waiting")
         out: dict[int, dict[str, list[int]]] = defaultdict(lambda: {n: [] for n in names})
         for club_id, pk, *flags in rows:
             for name, flag in zip(names, flags, strict=True):
@@ -697,9 +672,7 @@ class _Computer:
         for club in self.clubs:
             cid = club.pk
             p = pc.get(cid) or _empty_counts()
-            ev = pe.get(cid) or {
-                n: [] for n in ("silent", "stalled", "not_changed", "lapsed", "waiting")
-            }
+            ev = pe.get(cid) or {n: [] for n in self.EVIDENCE}
             d = dc.get(cid) or {"decisions": 0, "not_adopted": 0, "unexplained": 0, "goalposts": 0}
             dev = de.get(cid) or {"unexplained": [], "goalposts": []}
             m = members.get(cid) or {"members": 0, "voices": 0}
@@ -796,11 +769,11 @@ class _Computer:
             status = AMBER
         else:
             status = GREEN
-        slow_ids = sorted(
-            {pk for pk, w, _ in rows if w > t["SLOW_AMBER_OVER_DAYS"]} | set(ev["stalled"])
+        slow_ids = (
+            sorted({pk for pk, w, _ in rows if w > t["SLOW_AMBER_OVER_DAYS"]} | set(ev["stalled"]))
+            if self.evidence
+            else []
         )
-        if not self.evidence:
-            slow_ids = []
         still = sum(1 for _, _, answered in rows if not answered)
         explanation = (
             f"Median {_fmt_days(median)} to a first response over {_plural(len(waits), 'proposal')}"
