@@ -27,12 +27,17 @@ def club_indicators_panel(context, club):
     return {"result": ind.for_club(club), "club": club, "sees_partner": sees_partner}
 
 
+def _badge(status: str) -> str:
+    """A status badge's markup, escaped: a plain string, which the dashboards' rows build on."""
+    label = escape(str(ind.STATUS_LABELS.get(status, status)))
+    return f'<span class="badge status-badge status-{escape(status)}">{label}</span>'
+
+
 @register.simple_tag
 def status_badge(status, text=""):
     """A status badge (and its value). Built in Python, not an included template: the county
     dashboard draws eight per club, and the inclusion cost ~1 ms each (docs/performance.md)."""
-    label = ind.STATUS_LABELS.get(status, status)
-    badge = format_html('<span class="badge status-badge status-{}">{}</span>', status, label)
+    badge = mark_safe(_badge(status))  # noqa: S308 - escaped in _badge
     if text:
         badge += format_html(' <span class="status-value">{}</span>', text)
     return badge
@@ -49,7 +54,7 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
     escaped here (`html.escape`: the values are plain strings)."""
     club, window = result.club, result.window
     shared = context.render_context.get("club_table_row")
-    if shared is None:  # once per page: URL patterns, labels, the period's query string
+    if shared is None:  # once per page: URL patterns, stage names, the period's query string
         shared = context.render_context["club_table_row"] = {
             "club": reverse("feedback:club-indicators", args=["SLUG"]).replace("SLUG", "{}"),
             "partner": reverse("feedback:partner-dashboard", args=[918273645]).replace(
@@ -59,7 +64,6 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
             "period": ""
             if window.is_default
             else f"?start={window.start:%Y-%m-%d}&amp;end={window.end:%Y-%m-%d}",
-            "labels": {key: escape(str(label)) for key, label in ind.STATUS_LABELS.items()},
         }
     href = shared["club"].format(club.slug) + shared["period"]
     stage = shared["stages"].get(club.stage, club.stage)
@@ -77,12 +81,9 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
             f"{escape(club.district.name)}</span></td>"
         )
     cells.append(f'<td class="small">{escape(result.hart.label) if result.hart else ""}</td>')
-    labels = shared["labels"]
     for indicator in result:
-        status = escape(indicator.status)
         cells.append(
-            f'<td><span class="badge status-badge status-{status}">'
-            f"{labels.get(indicator.status, status)}</span>"
+            f"<td>{_badge(indicator.status)}"
             f'<span class="d-block small">{escape(indicator.display)}</span></td>'
         )
     cells.append("</tr>")
