@@ -109,6 +109,27 @@ def test_a_benchmarked_proposal_post_really_makes_an_idea(db):
     assert Proposal.objects.count() == before + 2
 
 
+@pytest.mark.urls(__name__)
+def test_a_member_who_supports_every_idea_given_gets_two_withdrawn_to_support_again(db):
+    # What earlier runs on a kept database leave behind.
+    from feedback import services
+    from feedback.models import Participant, Proposal
+
+    seed(SMALL, prefix="kept")
+    targets = plan.pick_targets(prefix="kept", young_users=1)
+    young = targets["young"][0]
+    member = Participant.objects.get(pk=young["participant"])
+    for proposal in Proposal.objects.filter(pk__in=young["proposals"]):
+        if not Support.objects.filter(proposal=proposal, participant=member).exists():
+            services.support_toggle(proposal=proposal, participant=member)
+    assert len(young["proposals"]) >= 2
+    counted = plan.count_queries(targets, pages=[p for p in PAGES if p.name == "support"])
+    assert counted["support"]["available"]
+    assert counted["support"]["status"] == 302
+    supports = Support.objects.filter(participant=member, proposal_id__in=young["proposals"])
+    assert supports.count() == len(young["proposals"])  # withdrawn, then given again
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_postgres_connections_run_without_jit(db):

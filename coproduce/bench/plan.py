@@ -168,10 +168,12 @@ def _unsupported(participant_id: int, candidates: list[int]) -> list[int]:
 
 def _withdraw_supports(young: dict, how_many: int) -> None:
     member = Participant.objects.get(pk=young["participant"])
-    supported = [
-        pk for pk in young["proposals"] if pk not in _unsupported(member.pk, young["proposals"])
-    ]
-    for proposal in Proposal.objects.filter(pk__in=supported[:how_many]):
+    supported = (
+        Support.objects.filter(participant=member, proposal_id__in=young["proposals"])
+        .order_by("proposal_id")
+        .values_list("proposal_id", flat=True)[:how_many]
+    )
+    for proposal in Proposal.objects.filter(pk__in=list(supported)):
         services.support_toggle(proposal=proposal, participant=member)
 
 
