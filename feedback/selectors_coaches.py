@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
 from clubs.models import Aspect, AspectChange, AspectStatus, Club
 from clubs.permissions import managed_clubs
+from coproduce.http import link_maker
 from feedback.indicators.core import Window
 from feedback.models import (
     CHANGE_OUTCOMES,
@@ -379,16 +379,6 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _proposal_urls(club: Club):
-    """pk -> the coach's page of the club's idea, from one `reverse()`: a reverse per line
-    was a good part of a long record's rendering time."""
-    marker = "987654321"
-    head, tail = reverse("feedback:coach-proposal", kwargs={"slug": club.slug, "pk": marker}).split(
-        marker
-    )
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 @dataclass
 class ClubRecord:
     club: Club
@@ -434,7 +424,9 @@ def club_record(
     # Aspects are looked up here rather than joined to every row.
     aspects = list(club.aspects.all())
     by_id = {a.pk: a for a in aspects}
-    url = _proposal_urls(club)
+    # pk -> the coach's page of the idea: a reverse() per line was a good part of a long
+    # record's rendering time.
+    url = link_maker("feedback:coach-proposal", "pk", slug=club.slug)
 
     # No ORDER BY: the lines are sorted below, so the models' orderings would only cost.
     rounds = list(about(on_days(club.rounds.order_by(), "opens_on"), "aspect"))

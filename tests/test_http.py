@@ -2,8 +2,9 @@
 
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 
-from coproduce.http import safe_next_url
+from coproduce.http import link_maker, safe_next_url
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,22 @@ from coproduce.http import safe_next_url
 def test_only_paths_on_this_site_are_followed(target, expected):
     request = RequestFactory().post("/", {"next": target})
     assert safe_next_url(request, "/default/") == expected
+
+
+@pytest.mark.parametrize(
+    ("viewname", "vary", "fixed", "values"),
+    [
+        ("feedback:club-indicators", "slug", {}, ["riverside", "987654321987654321-club"]),
+        ("feedback:partner-dashboard", "partner_id", {}, [1, 987654321987654321]),
+        (
+            "feedback:coach-proposal",
+            "pk",
+            {"slug": "club-987654321987654321"},
+            [7, 987654321987654321],
+        ),
+    ],
+)
+def test_a_link_maker_gives_what_reverse_gives(viewname, vary, fixed, values):
+    make = link_maker(viewname, vary, **fixed)
+    for value in values:
+        assert make(value) == reverse(viewname, kwargs={**fixed, vary: value})

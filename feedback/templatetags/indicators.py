@@ -3,12 +3,12 @@
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from clubs import permissions
 from clubs.models import Stage
+from coproduce.http import link_maker
 from feedback import indicators as ind
 
 register = template.Library()
@@ -56,16 +56,14 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
     shared = context.render_context.get("club_table_row")
     if shared is None:  # once per page: URL patterns, stage names, the period's query string
         shared = context.render_context["club_table_row"] = {
-            "club": reverse("feedback:club-indicators", args=["SLUG"]).replace("SLUG", "{}"),
-            "partner": reverse("feedback:partner-dashboard", args=[918273645]).replace(
-                "918273645", "{}"
-            ),
+            "club": link_maker("feedback:club-indicators", "slug"),
+            "partner": link_maker("feedback:partner-dashboard", "partner_id"),
             "stages": {value: str(label) for value, label in Stage.choices},
             "period": ""
             if window.is_default
             else f"?start={window.start:%Y-%m-%d}&amp;end={window.end:%Y-%m-%d}",
         }
-    href = shared["club"].format(club.slug) + shared["period"]
+    href = shared["club"](club.slug) + shared["period"]
     stage = shared["stages"].get(club.stage, club.stage)
     cells = [
         f'<tr><th scope="row"><a href="{href}">{escape(club.name)}</a> '
@@ -75,7 +73,7 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
     if show_partner:
         partner = escape(club.partner.name)
         if can_see_partner:
-            partner = f'<a href="{shared["partner"].format(club.partner_id)}">{partner}</a>'
+            partner = f'<a href="{shared["partner"](club.partner_id)}">{partner}</a>'
         cells.append(
             f'<td>{partner}<span class="d-block small text-body-secondary">'
             f"{escape(club.district.name)}</span></td>"
