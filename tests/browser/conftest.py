@@ -171,7 +171,9 @@ def login(page, site: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    # Wait for the redirect away from the form: a goto before the POST has answered
+    # would cancel it, and the next page would be seen signed out.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def assert_axe_clean(page, name: str = "") -> None:

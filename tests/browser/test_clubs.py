@@ -3,6 +3,8 @@
 import importlib
 import re
 
+from playwright.sync_api import expect
+
 from clubs import services
 from clubs.models import District
 from tests import factories
@@ -40,7 +42,7 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
     assert_axe_clean(phone, "my clubs")
     screenshot(phone, tmp_path, "my-clubs-phone")
     phone.get_by_role("link", name="Riverside Football").click()
-    assert phone.get_by_role("heading", name="Riverside Football", level=1).is_visible()
+    expect(phone.get_by_role("heading", name="Riverside Football", level=1)).to_be_visible()
     assert_axe_clean(phone, "club page")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, tmp_path, "club-phone")
@@ -50,10 +52,10 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
     phone.get_by_label("No, it can't change").check()
     phone.get_by_role("button", name="Save").click()
     # Refused: a clear message, and nothing changed.
-    assert phone.get_by_text(
-        "Say why this can't change: young people will read the reason."
-    ).is_visible()
-    assert phone.get_by_text("Nothing was saved").is_visible()
+    expect(
+        phone.get_by_text("Say why this can't change: young people will read the reason.")
+    ).to_be_visible()
+    expect(phone.get_by_text("Nothing was saved")).to_be_visible()
     assert_axe_clean(phone, "aspect form with an error")
     screenshot(phone, tmp_path, "aspect-error-phone")
     day = club.aspects.get(kind="day")
@@ -67,8 +69,8 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
     phone.wait_for_url(f"{site}/clubs/{club.slug}/")
     fixed = phone.locator("section", has=phone.get_by_role("heading", name="Can't change, and why"))
     reason = "Why: The hall is booked by other groups on other days."
-    assert fixed.get_by_text(reason, exact=True).is_visible()
-    assert fixed.get_by_role("heading", name=re.compile("^Day")).is_visible()
+    expect(fixed.get_by_text(reason, exact=True)).to_be_visible()
+    expect(fixed.get_by_role("heading", name=re.compile("^Day"))).to_be_visible()
     negotiable = phone.locator(
         "section", has=phone.get_by_role("heading", name="Can change", exact=True)
     )
@@ -105,8 +107,8 @@ def test_the_join_poster_prints_on_one_a4_page(desktop, site, tmp_path):
     assert_axe_clean(desktop, "club page (lead, desktop)")
     screenshot(desktop, tmp_path, "club-desktop")
     desktop.goto(f"{site}/clubs/{club.slug}/poster/")
-    assert desktop.get_by_text(club.join_code, exact=True).is_visible()
-    assert desktop.locator("svg.qr-code").is_visible()
+    expect(desktop.get_by_text(club.join_code, exact=True)).to_be_visible()
+    expect(desktop.locator("svg.qr-code")).to_be_visible()
     assert_axe_clean(desktop, "poster")
     screenshot(desktop, tmp_path, "poster-desktop")
     pdf = desktop.pdf(prefer_css_page_size=True)

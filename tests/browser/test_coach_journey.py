@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clubs.models import AspectKind, AspectStatus, District
 from clubs.services import aspect_update
@@ -63,14 +64,13 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
     # The coach sees it waiting, and publishes it from the moderation queue.
     login(page, site, "coach@example.org", factories.PASSWORD)
     page.goto(f"{site}/coach/needs-you/")
-    assert page.get_by_role("heading", name="To moderate").is_visible()
-    assert page.get_by_role("link", name="Can we move to Thursdays?").is_visible()
+    expect(page.get_by_role("heading", name="To moderate")).to_be_visible()
+    expect(page.get_by_role("link", name="Can we move to Thursdays?")).to_be_visible()
     look(page, tmp_path, "coach-needs-you", 1280)
     page.get_by_role("link", name="Open the moderation queue").click()
     look(page, tmp_path, "coach-moderation", 1280)
     page.get_by_role("button", name="Publish \u201cCan we move to Thursdays?\u201d").click()
-    page.wait_for_load_state()
-    assert "Published" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Published")
     assert "Nothing is waiting for moderation." in page.content()
 
     # Acknowledge: who decides and by when.
@@ -80,8 +80,7 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
     page.get_by_label("Who decides?").select_option("coach")
     page.get_by_label("Decided by").fill(decide_by.isoformat())
     page.get_by_role("button", name="Acknowledge").click()
-    page.wait_for_load_state()
-    assert "Acknowledged" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Acknowledged")
 
     # Decide "adopted" and record the change of day in the same form.
     effective = timezone.localdate() + timedelta(days=3)
@@ -92,10 +91,9 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
     page.get_by_label("From", exact=True).fill(effective.isoformat())
     look(page, tmp_path, "coach-proposal-deciding", 1280)
     page.get_by_role("button", name="Decide", exact=True).click()
-    page.wait_for_load_state()
-    status = page.get_by_role("status").inner_text()
-    assert "Decided" in status
-    assert "The change is recorded and the idea is done." in status
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Decided")
+    expect(status).to_contain_text("The change is recorded and the idea is done.")
     look(page, tmp_path, "coach-proposal-done", 1280)
     proposal.refresh_from_db()
     day.refresh_from_db()
@@ -122,11 +120,11 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
         phone.goto(f"{site}/club/{club.slug}/ideas/{proposal.pk}/")
         assert ANSWER in phone.content()
         assert "Thursday" in phone.content()
-        assert phone.get_by_role("heading", name="Did you feel listened to?").is_visible()
+        expect(phone.get_by_role("heading", name="Did you feel listened to?")).to_be_visible()
         look(phone, tmp_path, "young-idea", 390)
         phone.locator("label", has_text="Yes").first.click()
         phone.get_by_role("button", name="Send").click()
-        phone.wait_for_load_state()
+        expect(phone.get_by_text("Thank you for telling us.")).to_be_visible()
         look(phone, tmp_path, "young-idea-answered", 390)
         assert Proposal.objects.get(pk=proposal.pk).listened.answer == "yes"
     finally:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clubs.services import aspect_update
 from tests import factories
@@ -80,11 +81,8 @@ def test_not_possible_on_a_then_negotiable_aspect_warns_the_coach(desktop, site,
     page.get_by_label("Public answer").fill("Sorry, the day can't change now.")
     page.get_by_label("If not possible: the fixed aspect that stops it").select_option(label="Day")
     page.get_by_role("button", name="Decide", exact=True).click()
-    page.wait_for_load_state()
-    alert = page.get_by_role("alert")
-    assert "This was negotiable when it was proposed." in alert.inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("This was negotiable when it was proposed.")
     assert_axe_clean(page, "goalposts warning")
     page.get_by_role("button", name="Decide anyway").click()
-    page.wait_for_load_state()
-    assert "recorded as moving the goalposts" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("recorded as moving the goalposts")
     assert proposal.decisions.get().moving_goalposts

@@ -1,6 +1,7 @@
 """The county dashboard at desktop width and a club's indicators on a phone: accessible, explained."""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from feedback import demo_indicators
 from tests import factories
@@ -18,15 +19,15 @@ def test_county_dashboard_at_desktop_width_is_axe_clean_with_chart_alternatives(
     staff = _staff()
     login(desktop, site, staff.email, factories.PASSWORD)
     desktop.goto(site + reverse("feedback:county-dashboard"))
-    assert desktop.get_by_role(
-        "heading", name="County dashboard: is involvement real?"
-    ).is_visible()
+    expect(
+        desktop.get_by_role("heading", name="County dashboard: is involvement real?")
+    ).to_be_visible()
     chart = desktop.get_by_role("img", name="Proposals per month across the county")
     assert chart.count() == 1
     assert "proposals" in chart.locator("desc").text_content()
-    assert desktop.get_by_role(
-        "table", name="Proposals per month across the county: the numbers"
-    ).is_visible()
+    expect(
+        desktop.get_by_role("table", name="Proposals per month across the county: the numbers")
+    ).to_be_visible()
     # Every colour of every indicator is on the page, in words as well as colour.
     for label in ("Red", "Amber", "Green", "Not enough data"):
         assert desktop.locator(".club-indicator-table .status-badge", has_text=label).count() > 0
@@ -38,9 +39,9 @@ def test_county_dashboard_at_desktop_width_is_axe_clean_with_chart_alternatives(
     assert first.locator(".status-badge").nth(3).text_content() == "Red"
     # Drill down to a club's indicators.
     desktop.get_by_role("link", name="Andover Netball").click()
-    assert desktop.get_by_role(
-        "heading", name="Is involvement real at Andover Netball?"
-    ).is_visible()
+    expect(
+        desktop.get_by_role("heading", name="Is involvement real at Andover Netball?")
+    ).to_be_visible()
 
 
 def test_club_indicators_at_phone_width_are_axe_clean_and_show_the_records(phone, site, tmp_path):
@@ -48,7 +49,7 @@ def test_club_indicators_at_phone_width_are_axe_clean_and_show_the_records(phone
     staff = _staff()
     login(phone, site, staff.email, factories.PASSWORD)
     phone.goto(site + reverse("feedback:club-indicators", args=["harbour-street-dance"]))
-    assert phone.get_by_role("heading", name="What to do next").is_visible()
+    expect(phone.get_by_role("heading", name="What to do next")).to_be_visible()
     card = phone.locator("#indicator-silent_consultation")
     assert card.locator(".status-badge").text_content() == "Red"
     summary = card.locator("summary")

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlparse
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_axe_clean, screenshot
 
 
@@ -9,9 +11,9 @@ def test_home_page_at_phone_width_is_axe_clean_and_self_hosted(phone, site, tmp_
     requested = []
     phone.on("request", lambda request: requested.append(request.url))
     phone.goto(site + "/")
-    assert phone.get_by_role("heading", name="Join your club").is_visible()
-    assert phone.get_by_label("Your club's code").is_visible()
-    assert phone.get_by_role("link", name="Sign in").is_visible()
+    expect(phone.get_by_role("heading", name="Join your club")).to_be_visible()
+    expect(phone.get_by_label("Your club's code")).to_be_visible()
+    expect(phone.get_by_role("link", name="Sign in")).to_be_visible()
     # No horizontal scrolling at 390px.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert_axe_clean(phone, "home")

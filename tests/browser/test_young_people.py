@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from clubs.models import AspectKind, AspectStatus, District
 from clubs.services import aspect_update
@@ -114,7 +115,7 @@ def test_two_young_people_propose_and_support_on_their_phones(
     cant = first.get_by_role("region", name="What we can't change, and why")
     assert "Any weekday after 3.30pm" in can.inner_text()
     assert FIXED_REASON in cant.inner_text()
-    assert first.get_by_role("link", name="Report a concern").is_visible()
+    expect(first.get_by_role("link", name="Report a concern")).to_be_visible()
     check(first, shots, "club", checker)
 
     # Propose about the fixed location: its reason is on screen before sending.
@@ -123,7 +124,7 @@ def test_two_young_people_propose_and_support_on_their_phones(
     first.get_by_label("Tell us more (optional)").fill("The park is next to the school.")
     first.locator("label", has_text="Location").click()
     reason = first.get_by_text(f"Can't change: {FIXED_REASON}")
-    assert reason.is_visible()
+    expect(reason).to_be_visible()
     assert first.get_by_label("Location").is_checked()
     check(first, shots, "propose", checker)
     first.get_by_role("button", name="Send to my coach").click()
@@ -151,7 +152,7 @@ def test_two_young_people_propose_and_support_on_their_phones(
         # The swapped-in button keeps the keyboard focus.
         assert second.evaluate("document.activeElement.id") == f"support-{proposal.pk}"
     else:
-        assert second.get_by_text("You support").is_visible()
+        expect(second.get_by_text("You support")).to_be_visible()
     check(second, shots, "supported", checker)
 
     # The first phone sees the count too, and can't support its own idea.
