@@ -4,7 +4,6 @@ Also the plain words young people see for a proposal's state, outcome and
 timeline, kept here so every page says the same thing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -77,10 +76,6 @@ class IdeaUrls:
         self.support = link_maker("feedback:proposal-support", "pk", slug=slug)
         self.edit = link_maker("feedback:proposal-edit", "pk", slug=slug)
 
-    @staticmethod
-    def link(pattern: Callable[[int], str], pk: int) -> str:
-        return pattern(pk)
-
 
 # What `_shown` reads of an idea (the club page reads ideas as rows of these and a few more).
 ROW_FIELDS = ("pk", "title", "state", "outcome", "promised_by", "published_at", "author_id")
@@ -103,9 +98,9 @@ def _shown(field, *, participant: Participant, today: date, urls: IdeaUrls) -> d
         "is_mine": is_mine,
         "is_open": is_open,
         "can_support": is_open and not is_mine and not participant.is_blocked,
-        "url": urls.link(urls.detail, pk),
-        "support_url": urls.link(urls.support, pk),
-        "edit_url": urls.link(urls.edit, pk),
+        "url": urls.detail(pk),
+        "support_url": urls.support(pk),
+        "edit_url": urls.edit(pk),
     }
 
 
