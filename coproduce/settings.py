@@ -63,6 +63,17 @@ INSTALLED_APPS = [
     "feedback",
 ]
 
+# Tools kept out of the product: `demo` (seed_demo and the demo data) and `bench` (the
+# benchmark). Loaded for local runs (debug) and tests, or where COPRODUCE_TOOLS names
+# them (e.g. "demo" for a staging site); a production site loads neither.
+TOOL_APPS = ("demo", "bench")
+TOOLS = [
+    tool
+    for tool in env_list("COPRODUCE_TOOLS", ",".join(TOOL_APPS) if DEBUG or TESTING else "")
+    if tool in TOOL_APPS
+]
+INSTALLED_APPS += TOOLS
+
 MIDDLEWARE = [
     # Compresses pages (with Django's BREACH mitigation); WhiteNoise serves
     # static files precompressed.
@@ -81,7 +92,10 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
+# The benchmark serves the site's routes plus its floor page from its own URL conf.
 ROOT_URLCONF = "coproduce.urls"
+if "bench" in TOOLS and env_bool("COPRODUCE_BENCH_FLOOR"):
+    ROOT_URLCONF = "bench.urls"
 
 TEMPLATES = [
     {

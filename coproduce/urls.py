@@ -1,7 +1,5 @@
 """The site's URL map: one include per app and audience."""
 
-import os
-
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,7 +15,3 @@ urlpatterns = [
     path("", include("clubs.urls")),
     path("", include("feedback.urls")),
 ]
-
-# The benchmark's floor page (docs/performance.md), only when the bench command asks.
-if os.environ.get("COPRODUCE_BENCH_FLOOR") == "1":
-    urlpatterns.append(path("", include("coproduce.bench.urls")))

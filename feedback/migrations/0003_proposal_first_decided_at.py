@@ -15,7 +15,7 @@ def fill_first_decided_at(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("feedback", "0002_bench_indexes")]
+    dependencies = [("feedback", "0002_indexes_for_scale")]
 
     operations = [
         migrations.AddField(

@@ -83,7 +83,7 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
 
 def fill_to_ten_aspects_nearly_all_fixed(club):
     """The longest poster the demo makes: ten aspects, nine fixed, each with its reason."""
-    from clubs.demo import ROOM_AND_REASON
+    from demo.clubs import ROOM_AND_REASON
 
     for kind in ("format", "cost", "kit", "music", "coach"):
         services.aspect_create(club=club, kind=kind, value=f"The {kind} we have")

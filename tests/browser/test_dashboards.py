@@ -3,7 +3,7 @@
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from feedback import demo_indicators
+from demo import showcase as demo_indicators
 from tests import factories
 from tests.browser.conftest import assert_axe_clean, login, screenshot
 

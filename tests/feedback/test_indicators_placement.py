@@ -4,7 +4,8 @@ import pytest
 import time_machine
 
 from clubs.models import Club
-from feedback import demo_indicators, indicators
+from demo import showcase as demo_indicators
+from feedback import indicators
 from feedback import services as fs
 from feedback.models import Outcome
 from tests.feedback.test_indicators import NOW, Story, travel

@@ -5,9 +5,9 @@ import json
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clubs import demo as club_demo
-from feedback import demo as feedback_demo
-from feedback import demo_indicators
+from demo import clubs as club_demo
+from demo import showcase as demo_indicators
+from demo import voices as feedback_demo
 
 
 class Command(BaseCommand):

@@ -18,7 +18,6 @@ from django.db.models import Min
 from django.utils import timezone
 
 from clubs import services as club_services
-from clubs.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from clubs.models import (
     Aspect,
     AspectChange,
@@ -31,6 +30,7 @@ from clubs.models import (
     Stage,
     User,
 )
+from demo.clubs import DEMO_DOMAIN, DEMO_PASSWORD
 from feedback import services
 from feedback.models import (
     AgeBand,

@@ -1,6 +1,6 @@
 """The load driver: locust, headless, in its own process, against 127.0.0.1 only.
 
-    python -m coproduce.bench.load PLAN.json OUT.json
+    python -m bench.load PLAN.json OUT.json
 
 It imports no Django. It reads the plan the bench command wrote (base URL,
 accounts, the young people's recovery phrases, pages and their paths), then:
@@ -42,7 +42,7 @@ from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
-from coproduce.bench.report import percentile  # noqa: E402
+from bench.report import percentile  # noqa: E402
 
 LOOPBACK = re.compile(r"^http://127\.\d+\.\d+\.\d+:\d+$")
 ENCODINGS = "br, gzip"

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from clubs import demo
 from clubs.models import Aspect, AspectChange, Club, District, Partner, PartnerRole, Stage, User
+from demo import clubs as demo
 from tests import factories
 
 

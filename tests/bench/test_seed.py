@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, Q
 
+from bench import report
+from bench.report import percentile
+from bench.seed import Scale, recovery_phrase, seed
 from clubs.models import HOME_COUNTY, AspectChange, Club, District, Partner, User
-from coproduce.bench import report
-from coproduce.bench.report import percentile
-from coproduce.bench.seed import Scale, recovery_phrase, seed
 from feedback.models import (
     CHANGE_OUTCOMES,
     Decision,
@@ -172,7 +172,7 @@ def test_after_seeding_the_app_creates_rows_with_fresh_ids(seeded):
 def test_the_bulk_writer_keeps_awkward_text_and_empty_values_apart_from_null(seeded):
     from datetime import UTC, datetime
 
-    from coproduce.bench.seed import Writer
+    from bench.seed import Writer
     from feedback.models import Learning
 
     club = Club.objects.order_by("pk").first()

@@ -21,9 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from bench.pages import PAGES, Page
+from bench.seed import BENCH_PASSWORD, recovery_phrase
 from clubs.models import Club, PartnerRole, User
-from coproduce.bench.pages import PAGES, Page
-from coproduce.bench.seed import BENCH_PASSWORD, recovery_phrase
 from feedback import identity, services
 from feedback.models import Participant, Proposal, State, Support
 

@@ -4,7 +4,7 @@ import os
 import platform
 from importlib import metadata
 
-from coproduce.bench.pages import (
+from bench.pages import (
     FIRST_VISIT_LIMIT_BYTES,
     FLOOR,
     NATIONAL_COUNTY_P95_MS,

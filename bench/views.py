@@ -3,7 +3,7 @@
 It goes through the same gunicorn workers and the same middleware as every
 page, runs exactly one query and renders a tiny template, so "3 times the
 floor" means three times what any request costs on this machine, this run.
-Routed only when `COPRODUCE_BENCH_FLOOR=1` (the bench command sets it).
+Routed only by `bench.urls`, which the bench command serves (`COPRODUCE_BENCH_FLOOR=1`).
 """
 
 from django.shortcuts import render

@@ -3,7 +3,7 @@
 The bench's own seeding writes two datasets of different sizes into the test
 database; each benchmarked request is made once (after a warm-up) against the
 busiest club of the biggest partner of each, through the same code the bench
-command uses (`coproduce.bench.plan.count_queries`).
+command uses (`bench.plan.count_queries`).
 """
 
 from datetime import UTC, datetime
@@ -14,16 +14,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-import coproduce.urls
+from bench import plan
+from bench.pages import PAGES
+from bench.seed import Scale, seed
+from bench.urls import urlpatterns  # noqa: F401 (the site plus the floor, as the bench serves it)
 from clubs.models import Club
-from coproduce.bench import plan
-from coproduce.bench import urls as bench_urls
-from coproduce.bench.pages import PAGES
-from coproduce.bench.seed import Scale, seed
 from feedback.models import Support
-
-# The site's routes plus the floor (which the site routes only under the bench).
-urlpatterns = [*coproduce.urls.urlpatterns, *bench_urls.urlpatterns]
 
 # Two sizes; no indicator's query depends on the data (the narrow-voice indicator's
 # evidence comes from the rows the period's query reads anyway).

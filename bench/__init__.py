@@ -1,4 +1,4 @@
-"""The county-scale benchmark: a synthetic dataset, a load run and its report.
+"""A tool, not the product: the county-scale benchmark (a synthetic dataset, a load run, a report).
 
 - `seed`: a deterministic synthetic dataset, written fast (COPY on PostgreSQL,
   `bulk_create` elsewhere), consistent with what the services would have written.

@@ -5,7 +5,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from clubs.services import aspect_update
-from feedback import demo
+from demo import voices as demo
 from feedback.models import (
     Concern,
     Learning,

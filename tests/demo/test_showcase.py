@@ -5,9 +5,10 @@ import re
 import time_machine
 from django.urls import reverse
 
-from clubs import demo as club_demo
 from clubs.models import Club
-from feedback import demo_indicators, indicators
+from demo import clubs as club_demo
+from demo import showcase as demo_indicators
+from feedback import indicators
 from feedback.indicators import AMBER, GREEN, INDICATORS, NONE, RED
 from feedback.models import Proposal
 from tests.feedback.test_indicators import NOW

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coproduce.bench.pages import FLOOR, PAGES
-from coproduce.bench.seed import SCALES
+from bench.pages import FLOOR, PAGES
+from bench.seed import SCALES
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DB_NAME = re.compile(r"^coproduce_bench_[a-z0-9_]+$")
@@ -112,7 +112,7 @@ class Command(BaseCommand):
                 "Internal bench steps run only against a coproduce_bench_* database."
             )
         if options["step"] == "seed":
-            from coproduce.bench import seed
+            from bench import seed
 
             result = seed.seed(SCALES[options["scale"]], check_foreign_keys=False)
             started = time.monotonic()
@@ -123,23 +123,23 @@ class Command(BaseCommand):
                 "counts": seed.table_counts(),
             }
         elif options["step"] == "explain":
-            from coproduce.bench import plan
-            from coproduce.bench.pages import PAGES_BY_NAME
+            from bench import plan
+            from bench.pages import PAGES_BY_NAME
 
             targets = plan.pick_targets(young_users=1)
             data = {"plans": plan.explain(targets, PAGES_BY_NAME[options["explain"]])}
         elif options["step"] == "cleanup":
-            from coproduce.bench.plan import BENCH_IDEA_PREFIX
+            from bench.plan import BENCH_IDEA_PREFIX
             from feedback.models import Proposal
 
             deleted, _ = Proposal.objects.filter(title__startswith=BENCH_IDEA_PREFIX).delete()
             data = {"deleted": deleted}
         else:
-            from coproduce.bench import plan
+            from bench import plan
 
             targets = plan.pick_targets(young_users=options["users"])
             queries = plan.count_queries(targets)
-            from coproduce.bench.seed import table_counts
+            from bench.seed import table_counts
 
             data = {
                 "counts": table_counts(),
@@ -269,6 +269,7 @@ class Bench:
                 "DJANGO_HSTS_SECONDS": "0",
                 "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
                 "DJANGO_LOG_LEVEL": "WARNING",
+                "COPRODUCE_TOOLS": "bench",
                 "COPRODUCE_BENCH_FLOOR": "1",
                 # The benchmark's young people propose and support far more than a person may.
                 "COPRODUCE_PROPOSALS_PER_DAY": "100000000",
@@ -369,7 +370,7 @@ class Bench:
             self.command.stdout.write(item["plan"] + "\n")
 
     def load_plan(self, planned: dict, base_url: str) -> dict:
-        from coproduce.bench.plan import page_path
+        from bench.plan import page_path
 
         targets = planned["targets"]
         pages = []
@@ -433,7 +434,7 @@ class Bench:
     def run_driver(self, plan_path: Path, out_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         result = subprocess.run(  # noqa: S603 - our own driver
-            [sys.executable, "-m", "coproduce.bench.load", str(plan_path), str(out_path)],
+            [sys.executable, "-m", "bench.load", str(plan_path), str(out_path)],
             cwd=self.base_dir,
             env=env,
             check=False,
@@ -443,7 +444,7 @@ class Bench:
             raise CommandError(f"The load driver failed ({result.returncode}).")
 
     def report(self, seed_info: dict, planned: dict, load_plan: dict, load: dict) -> dict:
-        from coproduce.bench import report
+        from bench import report
 
         pages = report.pages_report(load_plan["pages"], load)
         return {
