@@ -271,6 +271,9 @@ USUAL_ASPECTS = [
 class AspectStatus(models.TextChoices):
     NEGOTIABLE = "negotiable", "Can change"
     FIXED = "fixed", "Can't change"
+    # Not declared yet: a new club's aspect until its coach says whether it can change.
+    # Never negotiable by default (young people would be asked about what may be fixed).
+    UNDECLARED = "undeclared", "Not decided yet"
 
 
 class AspectQuerySet(models.QuerySet):
@@ -279,6 +282,9 @@ class AspectQuerySet(models.QuerySet):
 
     def fixed(self):
         return self.filter(status=AspectStatus.FIXED)
+
+    def undeclared(self):
+        return self.filter(status=AspectStatus.UNDECLARED)
 
 
 class Aspect(models.Model):
@@ -291,7 +297,7 @@ class Aspect(models.Model):
     )
     value = models.CharField("current value", max_length=200, blank=True)
     status = models.CharField(
-        max_length=12, choices=AspectStatus.choices, default=AspectStatus.NEGOTIABLE
+        max_length=12, choices=AspectStatus.choices, default=AspectStatus.UNDECLARED
     )
     room = models.CharField(
         "how much room",
@@ -313,7 +319,7 @@ class Aspect(models.Model):
         ordering = ["club", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status=AspectStatus.NEGOTIABLE) | ~Q(reason=""),
+                condition=~Q(status=AspectStatus.FIXED) | ~Q(reason=""),
                 name="aspect_fixed_needs_reason",
                 violation_error_message="A fixed aspect needs a reason young people can read.",
             ),
@@ -335,6 +341,14 @@ class Aspect(models.Model):
     @property
     def is_fixed(self) -> bool:
         return self.status == AspectStatus.FIXED
+
+    @property
+    def is_negotiable(self) -> bool:
+        return self.status == AspectStatus.NEGOTIABLE
+
+    @property
+    def is_undeclared(self) -> bool:
+        return self.status == AspectStatus.UNDECLARED
 
 
 class AspectChange(models.Model):

@@ -81,6 +81,15 @@ def next_session(club: Club, today: date | None = None) -> str:
     return ", ".join(part for part in (when, time, place) if part)
 
 
+def aspect_groups(aspects) -> dict[str, list]:
+    """A club's aspects as young people and staff see them: what can change, what can't
+    (with why), and what its coach has not declared yet (never shown as "can change")."""
+    groups: dict[str, list] = {"negotiable": [], "fixed": [], "undeclared": []}
+    for aspect in aspects:
+        groups[aspect.status].append(aspect)
+    return groups
+
+
 def settle_effective_values(aspects, *, today: date, changes_attr: str) -> None:
     """Sets each aspect's `value_now` (in effect today) and `upcoming` value changes.
 

@@ -36,7 +36,8 @@ def _unique_slug(name: str) -> str:
 
 @transaction.atomic
 def club_create(*, partner: Partner, by: User | None = None, **fields) -> Club:
-    """Creates a club with the usual aspects (day, start time, ...) for its coach to fill in."""
+    """Creates a club with the usual aspects (day, start time, ...), not decided yet: its coach
+    declares each one (can change, or can't and why)."""
     club = Club(partner=partner, **fields)
     if not club.slug:
         club.slug = _unique_slug(club.name)
@@ -163,9 +164,14 @@ def aspect_update(
             {"reason": "Say why this can't change: young people will read the reason."},
             code="fixed_without_reason",
         )
-    if new_status == AspectStatus.NEGOTIABLE:
+    if new_status == AspectStatus.UNDECLARED and aspect.status != AspectStatus.UNDECLARED:
+        raise ValidationError(
+            {"status": "Say whether it can change: a declared aspect can't go back to undecided."},
+            code="undeclare",
+        )
+    if new_status != AspectStatus.FIXED:
         new_reason = ""
-    else:
+    if new_status != AspectStatus.NEGOTIABLE:
         new_room = ""
     new = (new_value, new_status, new_room, new_reason)
     if new == old:

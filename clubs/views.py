@@ -104,8 +104,7 @@ def club_detail(request, slug):
         "club": club,
         "can_manage": permissions.can_manage_club(request.user, club),
         "can_edit": can_edit,
-        "negotiable": [a for a in aspects if not a.is_fixed],
-        "fixed": [a for a in aspects if a.is_fixed],
+        **selectors.aspect_groups(aspects),
         "next_session": selectors.next_session(club),
     }
     return render(request, "clubs/club_detail.html", context)
@@ -314,7 +313,6 @@ def poster(request, slug):
         "club": club,
         "join_url": url,
         "qr": qr_svg(url),
-        "negotiable": [a for a in aspects if not a.is_fixed],
-        "fixed": [a for a in aspects if a.is_fixed],
+        **selectors.aspect_groups(aspects),
     }
     return render(request, "clubs/poster.html", context)

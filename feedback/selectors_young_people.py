@@ -11,7 +11,7 @@ from functools import partial
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from clubs.models import Aspect, AspectChange, AspectKind
-from clubs.selectors import settle_effective_values
+from clubs.selectors import aspect_groups, settle_effective_values
 from coproduce.http import link_maker
 from feedback.models import (
     Concern,
@@ -199,6 +199,7 @@ class ClubHome:
     aspects: list
     negotiable: list
     fixed: list
+    undeclared: list
     next_session: NextSession
     rounds: list
     open_proposals: list
@@ -318,8 +319,7 @@ def member_home(*, participant: Participant, today: date) -> ClubHome:
     return ClubHome(
         participant=participant,
         aspects=aspects,
-        negotiable=[a for a in aspects if not a.is_fixed],
-        fixed=[a for a in aspects if a.is_fixed],
+        **aspect_groups(aspects),
         next_session=_next_session(club, aspects),
         rounds=rounds,
         open_proposals=open_proposals,

@@ -7,7 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from clubs import services as club_services
-from clubs.models import Club, District, Partner, PartnerRole, User
+from clubs.models import AspectStatus, Club, District, Partner, PartnerRole, User
 from feedback import services as feedback_services
 from feedback.models import AgeBand, Participant, Proposal
 from feedback.words import pseudonym_suggestions
@@ -73,9 +73,15 @@ class ClubFactory(DjangoModelFactory):
     stage = "delivery"
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs):
+    def _create(cls, model_class, *args, declared: str = AspectStatus.NEGOTIABLE, **kwargs):
+        """`declared`: the status the usual aspects start with. Most tests want a club whose
+        lead said they can all change (no value yet, no history); `declared=""` leaves them
+        as a new club's are, not decided yet."""
         partner = kwargs.pop("partner")
-        return club_services.club_create(partner=partner, **kwargs)
+        club = club_services.club_create(partner=partner, **kwargs)
+        if declared:
+            club.aspects.update(status=declared)
+        return club
 
 
 def make_lead(partner: Partner, **kwargs) -> User:
