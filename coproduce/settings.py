@@ -291,7 +291,9 @@ COPRODUCE_INDICATORS = {
     "CHANGES_AMBER_UNDER_PCT": 40,
     "CHANGES_RED_UNDER_PCT": 20,
     "UNEXPLAINED_AMBER_OVER_PCT": 30,
+    # A real reason (feedback/rules.py): at least this many characters and words.
     "REAL_REASON_MIN_CHARS": 20,
+    "REAL_REASON_MIN_WORDS": 5,
     "NEGOTIABLE_AMBER_AT_MOST": 1,
     "FIXED_REASON_MIN_CHARS": 10,
     "VOICE_AMBER_UNDER_PCT": 50,

@@ -63,7 +63,9 @@ ACCOUNTS = [
     (COACH_EMAIL, "Cam Showcase", "Coach: the indicator showcase clubs"),
 ]
 REASON = "We checked with the venue: the hall is taken by another group then, all year."
-BARE_ANSWER = "Sorry, we won't be doing this one for now."
+# A 'no' without a real reason (feedback/rules.py): the decide service refuses it today, so
+# the showcase writes it over a decision, as an import of older records would bring it.
+BARE_ANSWER = "Sorry, not now."
 
 # Proposal plans: (days ago submitted, author, response). Responses:
 #   ("silent",)                       published, never answered
@@ -441,10 +443,7 @@ class _Builder:
         def step():
             kwargs = {"answer": "Thanks for this idea - we talked it through at the session."}
             if outcome == Outcome.NOT_ADOPTED:
-                if extra == "bare":
-                    kwargs["answer"] = BARE_ANSWER
-                else:
-                    kwargs["reason"] = REASON
+                kwargs["reason"] = REASON
             elif outcome == Outcome.NOT_POSSIBLE:
                 kwargs["not_possible_aspect"] = aspect
                 kwargs["answer"] = f"We can't change the {aspect.name.lower()}: {REASON}"
@@ -457,8 +456,12 @@ class _Builder:
             promised = None
             if outcome in (Outcome.ADOPTED, Outcome.ADAPTED, Outcome.TRIAL):
                 promised = when.date() + timedelta(days=7 if extra != "due" else 14)
-            Decision.objects.filter(pk=decision.pk).update(decided_at=when, promised_by=promised)
-            update = {"decided_at": when, "promised_by": promised}
+            bare = {"answer": BARE_ANSWER, "reason": ""} if extra == "bare" else {}
+            Decision.objects.filter(pk=decision.pk).update(
+                decided_at=when, promised_by=promised, **bare
+            )
+            update = {"decided_at": when, "promised_by": promised, **bare}
+            update.pop("reason", None)
             if outcome == Outcome.DEFERRED:
                 update["deferred_until"] = when.date() + timedelta(days=42)
             first = Decision.objects.filter(proposal=proposals[n]).aggregate(at=Min("decided_at"))

@@ -164,28 +164,25 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(state=State.SUBMITTED)
 
     def open_for_support(self):
-        return self.filter(state__in=[State.PUBLISHED, State.ACKNOWLEDGED])
+        from feedback.rules import OPEN_STATES
+
+        return self.filter(state__in=OPEN_STATES)
 
     def awaiting_decision(self):
-        return self.filter(state__in=[State.PUBLISHED, State.ACKNOWLEDGED])
+        return self.open_for_support()
 
     def lapsed(self, today: date):
         """Changes promised by a date that has passed with none recorded."""
-        return self.filter(
-            state=State.DECIDED,
-            outcome__in=CHANGE_OUTCOMES,
-            promised_by__lt=today,
-        )
+        from feedback.rules import lapsed_now
+
+        return self.filter(lapsed_now(today))
 
 
 def display_state(state: str, outcome: str, promised_by: date | None, today: date) -> str:
     """`Proposal.display_state` from the fields alone, for pages that read rows as values."""
-    if (
-        state == State.DECIDED
-        and outcome in CHANGE_OUTCOMES
-        and promised_by
-        and promised_by < today
-    ):
+    from feedback.rules import is_lapsed
+
+    if is_lapsed(state, outcome, promised_by, today):
         return State.LAPSED
     return state
 

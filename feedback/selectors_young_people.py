@@ -26,11 +26,11 @@ from feedback.models import (
     Support,
     display_state,
 )
+from feedback.rules import DECIDED_STATES, OPEN_STATES
 
 Kind = ProposalEvent.Kind
 
-OPEN_STATES = (State.PUBLISHED, State.ACKNOWLEDGED)
-ANSWERED_STATES = (State.DECIDED, State.DONE)
+ANSWERED_STATES = DECIDED_STATES
 ANSWERED_SHOWN = 10
 OPEN_SHOWN = 50
 MINE_SHOWN = 20

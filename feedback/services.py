@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from clubs.models import Aspect, AspectChange, AspectStatus, Club, User
 from clubs.services import aspect_update
-from feedback import states
+from feedback import rules, states
 from feedback.models import (
     CHANGE_OUTCOMES,
     AgeBand,
@@ -152,7 +152,7 @@ def participant_delete(*, participant: Participant) -> None:
     drop); their proposals stay, shown as 'a former member'."""
     open_ids = list(
         Support.objects.filter(
-            participant=participant, proposal__state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
+            participant=participant, proposal__state__in=rules.OPEN_STATES
         ).values_list("proposal_id", flat=True)
     )
     Proposal.objects.filter(pk__in=open_ids).update(support_count=F("support_count") - 1)
@@ -424,7 +424,7 @@ def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[boo
         raise ValidationError("You can only support ideas in your club.", code="other_club")
     if proposal.author_id == participant.pk:
         raise ValidationError("It's your idea - others can support it.", code="own_proposal")
-    if proposal.state not in (State.PUBLISHED, State.ACKNOWLEDGED):
+    if not rules.is_open(proposal.state):
         raise ValidationError(
             "This idea has been decided, so supports are closed.", code="not_open"
         )
@@ -467,11 +467,6 @@ def proposal_acknowledge(
     return proposal
 
 
-def _is_real_reason(text: str) -> bool:
-    """At least one sentence: several words, not a shrug."""
-    return len(text.split()) >= 5 and len(text) >= 20
-
-
 @transaction.atomic
 def proposal_decide(
     *,
@@ -496,7 +491,7 @@ def proposal_decide(
         errors["deferred_until"] = "Say when it will be looked at again."
     if outcome == Outcome.NOT_POSSIBLE and not_possible_aspect is None:
         errors["not_possible_aspect"] = "Name the fixed aspect that makes it not possible."
-    if outcome == Outcome.NOT_ADOPTED and not _is_real_reason(reason or answer):
+    if outcome == Outcome.NOT_ADOPTED and not rules.is_real_reason(reason, answer):
         errors["reason"] = "Give a real reason, at least one full sentence."
     if outcome == Outcome.DUPLICATE and duplicate_of is None:
         errors["duplicate_of"] = "Choose the idea this one duplicates."
@@ -528,7 +523,7 @@ def proposal_decide(
     was_negotiable = False
     status_when_proposed = ""
     if outcome == Outcome.NOT_POSSIBLE:
-        status_when_proposed = _aspect_status_on(not_possible_aspect, proposal.submitted_at)
+        status_when_proposed = rules.aspect_status_at(not_possible_aspect, proposal.submitted_at)
         was_negotiable = status_when_proposed == AspectStatus.NEGOTIABLE
 
     event = _transition(
@@ -569,19 +564,6 @@ def proposal_decide(
     return decision
 
 
-def _aspect_status_on(aspect: Aspect, moment) -> str:
-    """The aspect's status at a moment, from its append-only history."""
-    change = (
-        AspectChange.objects.filter(aspect=aspect, recorded_at__lte=moment)
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-    if change is not None:
-        return change.new_status
-    first_later = AspectChange.objects.filter(aspect=aspect).order_by("recorded_at", "id").first()
-    return first_later.old_status or first_later.new_status if first_later else aspect.status
-
-
 def _merge_supports(*, source: Proposal, target: Proposal, by: User) -> None:
     """Carries supporters (and the author) of a duplicate over, counting each person once."""
     target = _locked(target)
@@ -598,7 +580,7 @@ def _merge_supports(*, source: Proposal, target: Proposal, by: User) -> None:
     ):
         carried.append(source.author_id)
     carried = list(dict.fromkeys(carried))
-    if target.state not in (State.PUBLISHED, State.ACKNOWLEDGED):
+    if not rules.is_open(target.state):
         # Supports on a decided idea are closed: nobody is carried over.
         carried = []
     if carried:

@@ -24,13 +24,12 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Length, NullIf, Trim
 from django.utils import timezone
 
-from clubs.models import Aspect, AspectChange, AspectStatus, Club
+from clubs.models import Aspect, AspectStatus, Club
+from feedback import rules
 from feedback.models import (
     CHANGE_OUTCOMES,
     Decision,
@@ -76,8 +75,7 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-UNDECIDED = (State.PUBLISHED, State.ACKNOWLEDGED)
-NOT_COUNTED = (State.ESCALATED, State.WITHDRAWN)
+NOT_COUNTED = rules.NOT_COUNTED
 
 
 def thresholds() -> dict:
@@ -143,6 +141,15 @@ class Indicator:
     evidence: list[int] = field(default_factory=list)
     evidence_kind: str = "proposal"  # or "aspect"
     facts: dict = field(default_factory=dict)
+    # (part, whole) a share counts, shown with it: "25% (3 of 12)".
+    display_count: tuple[int, int] | None = None
+
+    def __post_init__(self):
+        # A cell without enough data shows no value: only "Not enough data".
+        if self.status == NONE:
+            self.display = ""
+        elif self.display_count is not None:
+            self.display += " ({} of {})".format(*self.display_count)
 
     @property
     def name(self) -> str:
@@ -180,7 +187,7 @@ class Indicator:
 def rule_text(key: str) -> str:
     t = thresholds()
     m = t["MIN_RECORDS"]
-    rules = {
+    texts = {
         SILENT: (
             f"Share of published proposals with no public answer {t['SILENT_AFTER_DAYS']} days "
             f"after they were submitted. Amber over {t['SILENT_AMBER_OVER_PCT']}%, "
@@ -201,8 +208,8 @@ def rule_text(key: str) -> str:
             f"red under {t['CHANGES_RED_UNDER_PCT']}%. Fewer than {m} decisions is not enough data."
         ),
         UNEXPLAINED: (
-            f"Share of 'not adopted' answers without a real reason (under "
-            f"{t['REAL_REASON_MIN_CHARS']} characters of reason): amber over "
+            f"Share of 'not adopted' answers without a real reason ("
+            f"{rules.real_reason_rule_text()}): amber over "
             f"{t['UNEXPLAINED_AMBER_OVER_PCT']}%. Red for any 'not possible' answer citing an "
             "aspect that was negotiable when the idea was made (moving goalposts), whatever the "
             f"number of decisions; otherwise fewer than {m} decisions is not enough data."
@@ -233,7 +240,7 @@ def rule_text(key: str) -> str:
             "of the period; not enough data until the first weeks have passed."
         ),
     }
-    return rules[key]
+    return texts[key]
 
 
 @dataclass
@@ -381,6 +388,59 @@ def for_club(club: Club, window: Window | None = None) -> ClubIndicators:
     return compute([club], window)[0]
 
 
+def populations(w: Window) -> dict[str, Q]:
+    """The sets of ideas the proposal counts count and their evidence lists: one
+    definition for both, so a count and the records behind it always agree.
+
+    "Answered in time" and "decided by the end" read the first decision's time kept on
+    the proposal. Each condition starts with the one that rules out most of two years
+    of ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
+    """
+    t = thresholds()
+    silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
+    stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
+    waiting_cut = w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"])
+    answered_in_time = rules.answered_by(F("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"]))
+    decided_by_end = rules.answered_by(w.as_of)
+    published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(state__in=NOT_COUNTED)
+    in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
+    silent_pop = in_window & Q(submitted_at__lte=silent_cut) & published
+    decided_in_window = (
+        w.in_window("decided_at")
+        & Q(decided_at__lte=w.as_of, state__in=rules.DECIDED_STATES)
+        & ~Q(outcome=Outcome.DUPLICATE)
+    )
+    changes_pop = decided_in_window & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
+    adopted = Q(outcome__in=CHANGE_OUTCOMES)
+    promise_pop = (
+        (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
+        & Q(outcome__in=CHANGE_OUTCOMES, state__in=rules.DECIDED_STATES)
+        & Q(decided_at__lte=w.as_of)
+    )
+    undecided_published = ~decided_by_end & published
+    return {
+        "in_window": in_window,
+        # What a page calls "proposals": made in the period (escalated ones are not shown).
+        "made": in_window & ~Q(state=State.ESCALATED),
+        "published": in_window & published,
+        "answered": in_window & published & decided_by_end,
+        "silent_pop": silent_pop,
+        "silent": silent_pop & ~answered_in_time,
+        "stalled": undecided_published & Q(submitted_at__lte=stalled_cut),
+        "decided": decided_in_window,
+        "adopted": decided_in_window & adopted,
+        "changes_pop": changes_pop,
+        "changes_adopted": changes_pop & adopted,
+        "not_changed": changes_pop & ~adopted,
+        "promise_pop": promise_pop,
+        "lapsed": promise_pop & rules.lapsed_as_of(w.as_of),
+        # Undecided and not acknowledged, over the red response time: waiting.
+        "waiting": undecided_published
+        & Q(submitted_at__lte=waiting_cut)
+        & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)),
+    }
+
+
 class _Computer:
     # The populations whose ideas `proposal_evidence` lists, by name.
     EVIDENCE = ("silent", "stalled", "not_changed", "lapsed", "waiting")
@@ -394,60 +454,7 @@ class _Computer:
         self.min = self.t["MIN_RECORDS"]
 
     def populations(self) -> dict[str, Q]:
-        """The sets of ideas the proposal counts count and their evidence lists: one
-        definition for both, so a count and the records behind it always agree.
-
-        "Answered in time" and "decided by the end" read the first decision's time kept on
-        the proposal. Each condition starts with the one that rules out most of two years
-        of ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
-        """
-        w, t = self.w, self.t
-        silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
-        stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
-        waiting_cut = w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"])
-        answered_in_time = Q(
-            first_decided_at__lte=F("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"])
-        )
-        decided_by_end = Q(first_decided_at__lte=w.as_of)
-        published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(
-            state__in=NOT_COUNTED
-        )
-        in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
-        silent_pop = in_window & Q(submitted_at__lte=silent_cut) & published
-        decided_in_window = (
-            w.in_window("decided_at")
-            & Q(decided_at__lte=w.as_of, state__in=[State.DECIDED, State.DONE])
-            & ~Q(outcome=Outcome.DUPLICATE)
-        )
-        changes_pop = decided_in_window & ~Q(aspect_status_at_submission=AspectStatus.FIXED)
-        adopted = Q(outcome__in=CHANGE_OUTCOMES)
-        promise_pop = (
-            (w.in_window("decided_at") | Q(promised_by__gte=w.start, promised_by__lte=w.end))
-            & Q(outcome__in=CHANGE_OUTCOMES, state__in=[State.DECIDED, State.DONE])
-            & Q(decided_at__lte=w.as_of)
-        )
-        undecided_published = ~decided_by_end & published
-        return {
-            "in_window": in_window,
-            "published": in_window & published,
-            "answered": in_window & published & decided_by_end,
-            "silent_pop": silent_pop,
-            "silent": silent_pop & ~answered_in_time,
-            "stalled": undecided_published & Q(submitted_at__lte=stalled_cut),
-            "decided": decided_in_window,
-            "adopted": decided_in_window & adopted,
-            "changes_pop": changes_pop,
-            "changes_adopted": changes_pop & adopted,
-            "not_changed": changes_pop & ~adopted,
-            "promise_pop": promise_pop,
-            "lapsed": promise_pop
-            & Q(promised_by__lt=w.as_of_date)
-            & (Q(done_at__isnull=True) | Q(done_at__gt=w.as_of)),
-            # Undecided and not acknowledged, over the red response time: waiting.
-            "waiting": undecided_published
-            & Q(submitted_at__lte=waiting_cut)
-            & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)),
-        }
+        return populations(self.w)
 
     # One aggregate over proposals: most counts of most indicators.
     def proposal_counts(self) -> dict[int, dict]:
@@ -457,7 +464,7 @@ class _Computer:
             Proposal.objects.filter(club_id__in=self.ids)
             .values("club_id")
             .annotate(
-                submitted=Count("pk", filter=c["in_window"] & not_escalated),
+                submitted=Count("pk", filter=c["made"]),
                 published=Count("pk", filter=c["published"]),
                 answered=Count("pk", filter=c["answered"]),
                 silent_pop=Count("pk", filter=c["silent_pop"]),
@@ -544,19 +551,19 @@ class _Computer:
         return out
 
     def decision_counts(self) -> tuple[dict[int, dict], dict[int, dict[str, list[int]]]]:
-        w, t = self.w, self.t
+        """Decisions of the period per club, with the 'not adopted' ones judged by the real
+        reason rule (`rules.is_real_reason`, the one the decide service applies) in Python:
+        they are few, and the rule counts words."""
+        w = self.w
         base = Decision.objects.filter(club_id__in=self.ids, decided_at__lte=w.as_of).filter(
             w.in_window("decided_at")
         )
-        no_reason = Q(outcome=Outcome.NOT_ADOPTED, reason_length__lt=t["REAL_REASON_MIN_CHARS"])
-        annotated = base.annotate(reason_length=Length(Trim("reason")))
         counts = {
-            row.pop("club_id"): row
-            for row in annotated.values("club_id")
+            row.pop("club_id"): row | {"unexplained": 0}
+            for row in base.values("club_id")
             .annotate(
                 decisions=Count("pk", filter=~Q(outcome=Outcome.DUPLICATE)),
                 not_adopted=Count("pk", filter=Q(outcome=Outcome.NOT_ADOPTED)),
-                unexplained=Count("pk", filter=no_reason),
                 goalposts=Count("pk", filter=Q(moving_goalposts=True)),
             )
             .order_by()
@@ -564,19 +571,23 @@ class _Computer:
         evidence: dict[int, dict[str, list[int]]] = defaultdict(
             lambda: {"unexplained": [], "goalposts": []}
         )
-        if not self.evidence:
-            return counts, evidence
         rows = (
-            annotated.filter(no_reason | Q(moving_goalposts=True))
-            .annotate(is_unexplained=_flag(no_reason))
+            base.filter(Q(outcome=Outcome.NOT_ADOPTED) | Q(moving_goalposts=True))
             .order_by("proposal_id")
-            .values_list("club_id", "proposal_id", "is_unexplained", "moving_goalposts")
+            .values_list(
+                "club_id", "proposal_id", "outcome", "reason", "answer", "moving_goalposts"
+            )
         )
-        for club_id, pk, is_unexplained, goalposts in rows:
-            if is_unexplained and pk not in evidence[club_id]["unexplained"]:
-                evidence[club_id]["unexplained"].append(pk)
-            if goalposts and pk not in evidence[club_id]["goalposts"]:
-                evidence[club_id]["goalposts"].append(pk)
+        for club_id, pk, outcome, reason, answer, goalposts in rows:
+            found = evidence[club_id]
+            if outcome == Outcome.NOT_ADOPTED and not rules.is_real_reason(reason, answer):
+                counts[club_id]["unexplained"] += 1
+                if pk not in found["unexplained"]:
+                    found["unexplained"].append(pk)
+            if goalposts and pk not in found["goalposts"]:
+                found["goalposts"].append(pk)
+        if not self.evidence:
+            evidence.clear()
         return counts, evidence
 
     def aspects(self) -> dict[int, list[tuple[int, str, str]]]:
@@ -585,31 +596,8 @@ class _Computer:
         Before an aspect's first recorded change its state is that change's old one;
         aspects added (old status blank) after the window's end are left out.
         """
-        w = self.w
-        latest = AspectChange.objects.filter(
-            aspect=OuterRef("pk"), recorded_at__lte=w.as_of
-        ).order_by("-recorded_at", "-id")
-        next_one = AspectChange.objects.filter(
-            aspect=OuterRef("pk"), recorded_at__gt=w.as_of
-        ).order_by("recorded_at", "id")
-        added_later = AspectChange.objects.filter(
-            aspect=OuterRef("pk"), recorded_at__gt=w.as_of, old_status=""
-        )
         rows = (
-            Aspect.objects.filter(club_id__in=self.ids)
-            .exclude(Exists(added_later))
-            .annotate(
-                status_then=Coalesce(
-                    Subquery(latest.values("new_status")[:1]),
-                    NullIf(Subquery(next_one.values("old_status")[:1]), Value("")),
-                    F("status"),
-                ),
-                reason_then=Coalesce(
-                    Subquery(latest.values("new_reason")[:1]),
-                    Subquery(next_one.values("old_reason")[:1]),
-                    F("reason"),
-                ),
-            )
+            rules.aspects_at(Aspect.objects.filter(club_id__in=self.ids), self.w.as_of)
             .order_by("club_id", "order", "pk")
             .values_list("club_id", "pk", "status_then", "reason_then")
         )
@@ -746,6 +734,7 @@ class _Computer:
             value=value,
             display=_fmt_pct(value),
             records=pop,
+            display_count=(n, pop),
             explanation=(
                 f"{n} of {_plural(pop, 'published proposal')} had no public answer "
                 f"{t['SILENT_AFTER_DAYS']} days after submission."
@@ -788,7 +777,7 @@ class _Computer:
             key=SLOW,
             status=status,
             value=median,
-            display=_fmt_days(median),
+            display=(f"{stalled} stalled; median " if stalled else "") + _fmt_days(median),
             records=len(waits),
             explanation=explanation,
             evidence=slow_ids,
@@ -812,6 +801,7 @@ class _Computer:
             value=value,
             display=_fmt_pct(value),
             records=pop,
+            display_count=(n, pop),
             explanation=(
                 f"{n} of {_plural(pop, 'decision')} on negotiable matters adopted, adapted or "
                 "trialled the idea."
@@ -847,7 +837,11 @@ class _Computer:
             key=UNEXPLAINED,
             status=status,
             value=value,
-            display=_fmt_pct(value) + (f", {goalposts} moving goalposts" if goalposts else ""),
+            display=(
+                f"{goalposts} moving goalposts; {n} of {nos} without a reason"
+                if goalposts
+                else f"{_fmt_pct(value)} ({n} of {nos})"
+            ),
             records=records,
             explanation=explanation,
             evidence=sorted(set(dev["unexplained"]) | set(dev["goalposts"])),
@@ -916,6 +910,7 @@ class _Computer:
             value=value,
             display=_fmt_pct(value),
             records=members,
+            display_count=(voices, members),
             explanation=explanation,
             evidence=top_ev,
             facts={"voice_pct": value, "top_three_pct": top_pct, "top_heavy": top_heavy},
@@ -938,6 +933,7 @@ class _Computer:
             value=value,
             display=_fmt_pct(value),
             records=pop,
+            display_count=(n, pop),
             explanation=(
                 f"{n} of {_plural(pop, 'adopted idea')} are past their promised date with no "
                 "change recorded."
@@ -989,7 +985,7 @@ class _Computer:
 
 
 def _flag(condition: Q):
-    from django.db.models import BooleanField, Case, Value, When
+    from django.db.models import BooleanField, Case, When
 
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -21,11 +21,11 @@ from feedback.indicators.core import (
     STATUS_LABELS,
     ClubIndicators,
     Window,
-    _day_start,
     _fmt_pct,
     _pct,
+    populations,
 )
-from feedback.models import CHANGE_OUTCOMES, Proposal, State
+from feedback.models import Proposal
 
 SUPPRESS_BELOW = 5
 FEWER = "fewer than 5"
@@ -155,68 +155,88 @@ def district_breakdown(results: list[ClubIndicators]) -> list[DistrictRow]:
 
 @dataclass
 class Month:
+    """One month of the period (clipped to it at either end), counted like the totals:
+    proposals made, published and answered by the period's end go to the month they were
+    made in; decisions and adoptions to the month they were decided in."""
+
     start: date
+    end: date
     proposals: int = 0
+    published: int = 0
     answered: int = 0
+    decided: int = 0
     adopted: int = 0
 
     @property
     def label(self) -> str:
-        return f"{self.start:%b %Y}"
+        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
+            return f"{self.start:%b %Y}"
+        if self.start == self.end:
+            return f"{self.start.day} {self.start:%b %Y}"
+        return f"{self.start.day}-{self.end.day} {self.start:%b %Y}"
 
 
 SERIES = [
-    ("proposals", "Proposals", "#2b4c9c"),
+    ("proposals", "Proposals made", "#2b4c9c"),
     ("answered", "Answered", "#0b5d3b"),
     ("adopted", "Adopted", "#8a5a00"),
 ]
 
 
-def trend_start(window: Window, months: int = 6) -> date:
-    """At least `months` months back from the window's end, and never after its start."""
-    end = window.end.replace(day=1)
-    year, month = end.year, end.month - (months - 1)
-    while month < 1:
-        month += 12
-        year -= 1
-    return min(date(year, month, 1), window.start.replace(day=1))
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def period_months(window: Window) -> dict[date, Month]:
+    """The months of the window, the first and last clipped to it."""
+    months: dict[date, Month] = {}
+    day = window.start.replace(day=1)
+    while day <= window.end:
+        following = _next_month(day)
+        months[day] = Month(
+            start=max(day, window.start), end=min(following - timedelta(days=1), window.end)
+        )
+        day = following
+    return months
+
+
+def _month_key(value) -> date | None:
+    if value is None:
+        return None
+    day = timezone.localtime(value).date() if hasattr(value, "tzinfo") else value
+    return day.replace(day=1)
 
 
 def monthly_trends(club_ids: list[int], window: Window) -> list[Month]:
-    """Proposals made, and of those answered and adopted, per month (one query)."""
-    first = trend_start(window)
-    months: dict[date, Month] = {}
-    day = first
-    while day <= window.end:
-        months[day] = Month(start=day)
-        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    """The period's totals month by month (one query). The rows add up to `totals()`:
+    both count the same populations (`core.populations`)."""
+    months = period_months(window)
     if club_ids:
+        c = populations(window)
         rows = (
-            Proposal.objects.filter(
-                club_id__in=club_ids,
-                published_at__isnull=False,
-                submitted_at__gte=_day_start(first),
-                submitted_at__lte=window.as_of,
-            )
-            .exclude(state__in=[State.ESCALATED, State.WITHDRAWN])
-            .annotate(month=TruncMonth("submitted_at"))
-            .values("month")
+            Proposal.objects.filter(club_id__in=club_ids)
+            .filter(c["made"] | c["decided"])
+            .annotate(made_in=TruncMonth("submitted_at"), decided_in=TruncMonth("decided_at"))
+            .values("made_in", "decided_in")
             .annotate(
-                proposals=Count("pk"),
-                answered=Count("pk", filter=Q(decided_at__isnull=False)),
-                adopted=Count("pk", filter=Q(outcome__in=CHANGE_OUTCOMES)),
+                proposals=Count("pk", filter=c["made"]),
+                published=Count("pk", filter=c["published"]),
+                answered=Count("pk", filter=c["answered"]),
+                decided=Count("pk", filter=c["decided"]),
+                adopted=Count("pk", filter=c["adopted"]),
             )
-            .order_by("month")
+            .order_by()
         )
         for row in rows:
-            month = row["month"]
-            key = (timezone.localtime(month).date() if hasattr(month, "tzinfo") else month).replace(
-                day=1
-            )
-            if key in months:
-                months[key].proposals = row["proposals"]
-                months[key].answered = row["answered"]
-                months[key].adopted = row["adopted"]
+            made = months.get(_month_key(row["made_in"]))
+            if made is not None:
+                made.proposals += row["proposals"]
+                made.published += row["published"]
+                made.answered += row["answered"]
+            decided = months.get(_month_key(row["decided_in"]))
+            if decided is not None:
+                decided.decided += row["decided"]
+                decided.adopted += row["adopted"]
     return list(months.values())
 
 

@@ -240,19 +240,23 @@ def test_nothing_changes_ignores_ideas_about_fixed_aspects_and_duplicates(db):
     ("unexplained", "explained", "expected"),
     [(0, 5, GREEN), (3, 7, GREEN), (1, 2, AMBER), (1, 1, AMBER), (0, 3, NONE)],
 )
-def test_unexplained_no_thresholds(db, unexplained, explained, expected):
+def test_unexplained_no_thresholds(db, settings, unexplained, explained, expected):
+    """Bare 'no' answers exist only from before the rule was tightened (or imported):
+    the decide service refuses them, the indicator counts them."""
     story = Story()
     bare = []
+    strict = dict(settings.COPRODUCE_INDICATORS)
+    settings.COPRODUCE_INDICATORS = strict | {
+        "REAL_REASON_MIN_WORDS": 1,
+        "REAL_REASON_MIN_CHARS": 1,
+    }
     for i in range(unexplained):
         proposal = story.propose(30 + i)
         story.decide(
-            proposal,
-            29 + i,
-            Outcome.NOT_ADOPTED,
-            answer="Sorry, we won't be doing this one for now.",
-            reason="",
+            proposal, 29 + i, Outcome.NOT_ADOPTED, answer="Sorry, not now.", reason="Nope, sorry."
         )
         bare.append(proposal.pk)
+    settings.COPRODUCE_INDICATORS = strict
     for i in range(explained):
         story.answered(50 + i, outcome=Outcome.NOT_ADOPTED)
     # Adopted decisions make up the minimum where the "no" answers alone don't.

@@ -1,0 +1,194 @@
+"""Coproduce's domain rules, each defined once: what "open", "answered", "a real reason",
+"lapsed", "an aspect's status then" and "the club's first session" mean.
+
+Models' querysets, services, selectors, pages and the indicators all ask these
+functions; nothing else restates a rule. Each rule comes in the forms callers need
+(a `Q` for the database, a predicate for one row), built from the same constants,
+so the two cannot drift. Thresholds are settings (`COPRODUCE_INDICATORS`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from clubs.models import Aspect, AspectChange, Club
+from feedback.models import CHANGE_OUTCOMES, Outcome, State
+
+# --- States --------------------------------------------------------------------------
+
+# Published and not yet decided: open for support, waiting for a decision.
+OPEN_STATES = (State.PUBLISHED, State.ACKNOWLEDGED)
+# Decided, with the change made or not.
+DECIDED_STATES = (State.DECIDED, State.DONE)
+# Never counted in the indicators: passed to safeguarding, or taken back by the author.
+NOT_COUNTED = (State.ESCALATED, State.WITHDRAWN)
+
+
+def is_open(state: str) -> bool:
+    return state in OPEN_STATES
+
+
+# --- Answered as of a moment ---------------------------------------------------------
+
+
+def answered_by(moment: datetime) -> Q:
+    """An idea counts as answered at `moment` once its first decision was made by then.
+
+    The first decision's time is kept on the proposal (`first_decided_at`) when it is
+    reopened, so a reopen never makes an answered idea unanswered in the past.
+    """
+    return Q(first_decided_at__isnull=False, first_decided_at__lte=moment)
+
+
+def is_answered_by(first_decided_at: datetime | None, moment: datetime) -> bool:
+    return first_decided_at is not None and first_decided_at <= moment
+
+
+# --- A real reason -------------------------------------------------------------------
+
+
+def reason_min_chars() -> int:
+    return settings.COPRODUCE_INDICATORS["REAL_REASON_MIN_CHARS"]
+
+
+def reason_min_words() -> int:
+    return settings.COPRODUCE_INDICATORS["REAL_REASON_MIN_WORDS"]
+
+
+def reason_given(reason: str, answer: str = "") -> str:
+    """The reason a 'not adopted' answer gives: its own reason, or else the public answer."""
+    return (reason or "").strip() or (answer or "").strip()
+
+
+def is_real_reason(reason: str, answer: str = "") -> bool:
+    """At least a sentence: REAL_REASON_MIN_WORDS words and REAL_REASON_MIN_CHARS characters,
+    in the reason or, when there is none, the public answer."""
+    text = reason_given(reason, answer)
+    return len(text.split()) >= reason_min_words() and len(text) >= reason_min_chars()
+
+
+def real_reason_rule_text() -> str:
+    return (
+        f"at least {reason_min_words()} words and {reason_min_chars()} characters, in the "
+        "reason or, when none is given, the public answer"
+    )
+
+
+# --- Lapsed promises -------------------------------------------------------------------
+
+
+def _promise_past(day: date) -> Q:
+    return Q(outcome__in=CHANGE_OUTCOMES, promised_by__lt=day)
+
+
+def lapsed_now(today: date) -> Q:
+    """Adopted, adapted or trialled, its promised date passed, no change recorded."""
+    return Q(state=State.DECIDED) & _promise_past(today)
+
+
+def lapsed_as_of(moment: datetime) -> Q:
+    """`lapsed_now` as it stood at `moment`: decided by then, its promised date before
+    `moment`'s day, no change recorded by `moment`."""
+    day = timezone.localtime(moment).date()
+    return (
+        Q(state__in=DECIDED_STATES, decided_at__lte=moment)
+        & _promise_past(day)
+        & (Q(done_at__isnull=True) | Q(done_at__gt=moment))
+    )
+
+
+def is_lapsed(state: str, outcome: str, promised_by: date | None, today: date) -> bool:
+    """`lapsed_as_of` for a row read now (a done idea has its change recorded)."""
+    return (
+        state == State.DECIDED
+        and outcome in CHANGE_OUTCOMES
+        and promised_by is not None
+        and promised_by < today
+    )
+
+
+# --- Aspects at a moment ---------------------------------------------------------------
+
+
+def aspects_at(aspects: QuerySet[Aspect], moment: datetime) -> QuerySet[Aspect]:
+    """The aspects as they stood at `moment`, from their append-only history, annotated
+    with `status_then` and `reason_then` (the bulk form: one query for many clubs).
+
+    An aspect's state is its latest change by then; before its first change, that
+    change's old state; aspects added (old status blank) after `moment` are left out.
+    """
+    latest = AspectChange.objects.filter(aspect=OuterRef("pk"), recorded_at__lte=moment).order_by(
+        "-recorded_at", "-id"
+    )
+    next_one = AspectChange.objects.filter(aspect=OuterRef("pk"), recorded_at__gt=moment).order_by(
+        "recorded_at", "id"
+    )
+    added_later = AspectChange.objects.filter(
+        aspect=OuterRef("pk"), recorded_at__gt=moment, old_status=""
+    )
+    return aspects.exclude(Exists(added_later)).annotate(
+        status_then=Coalesce(
+            Subquery(latest.values("new_status")[:1]),
+            NullIf(Subquery(next_one.values("old_status")[:1]), Value("")),
+            F("status"),
+        ),
+        reason_then=Coalesce(
+            Subquery(latest.values("new_reason")[:1]),
+            Subquery(next_one.values("old_reason")[:1]),
+            F("reason"),
+        ),
+    )
+
+
+def aspect_status_at(aspect: Aspect, moment: datetime) -> str:
+    """One aspect's status at `moment` ("" if it did not exist yet)."""
+    row = aspects_at(Aspect.objects.filter(pk=aspect.pk), moment).values_list(
+        "status_then", flat=True
+    )
+    return next(iter(row), "")
+
+
+# --- The club's first session ----------------------------------------------------------
+
+
+def first_session(club: Club) -> date:
+    """The club's first session. There is no record of sessions yet: the first day of
+    its funding stands for it."""
+    return club.funding_start
+
+
+# --- Who acts for a club ---------------------------------------------------------------
+
+
+def is_lead_or_coach(user, club: Club) -> bool:
+    """A coach of the club, a lead of its partner, or a superuser: they act on its ideas."""
+    from clubs.permissions import can_manage_club
+
+    return can_manage_club(user, club)
+
+
+__all__ = [
+    "CHANGE_OUTCOMES",
+    "DECIDED_STATES",
+    "NOT_COUNTED",
+    "OPEN_STATES",
+    "Outcome",
+    "answered_by",
+    "aspect_status_at",
+    "aspects_at",
+    "first_session",
+    "is_answered_by",
+    "is_lapsed",
+    "is_lead_or_coach",
+    "is_open",
+    "is_real_reason",
+    "lapsed_as_of",
+    "lapsed_now",
+    "real_reason_rule_text",
+    "reason_given",
+]
