@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.utils import timezone
 
 from clubs.models import Club, District, Partner, Stage
@@ -14,7 +15,13 @@ MAX_DAYS = 3 * 366
 
 
 class PeriodForm(forms.Form):
-    """A period to judge; empty fields mean the default (the last 12 weeks)."""
+    """A period to judge; empty fields mean the default (the last 12 weeks).
+
+    Every period is bounded, so no page can be asked for centuries of months (a slow
+    page, or a date past the calendar's end: HTTP 500): at most three years, ending no
+    later than a year from today, and for one club within its funding dates (from its
+    funding start to its funding end, or today if later: "and beyond").
+    """
 
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -23,15 +30,58 @@ class PeriodForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, club=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.club = club
+
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
+        today = timezone.localdate()
         start, end = data.get("start"), data.get("end")
-        if start and not end and start > timezone.localdate():
+        if start and not end and start > today:
             raise ValidationError("The period can't start after today.", code="future")
         if start and end and end < start:
             raise ValidationError("The period must end on or after its start.", code="order")
-        if start and end and (end - start) > timedelta(days=MAX_DAYS):
-            raise ValidationError("Choose a period of three years or less.", code="too_long")
+        errors = []
+        latest = today + timedelta(days=366)
+        if end and end > latest:
+            errors.append(
+                ValidationError(f"Choose an end on or before {latest:%-d %b %Y}.", code="too_late")
+            )
+        if start and (end or today) - start > timedelta(days=MAX_DAYS):
+            errors.append(
+                ValidationError("Choose a period of three years or less.", code="too_long")
+            )
+        if self.club is None and (start or end):
+            first = Club.objects.aggregate(first=Min("funding_start"))["first"] or today
+            if (start or end) < first:
+                errors.append(
+                    ValidationError(
+                        f"The first club's funding started on {first:%-d %b %Y}: "
+                        "choose a period from then.",
+                        code="before_funding",
+                    )
+                )
+        if self.club is not None:
+            first, last = self.club.funding_start, max(self.club.funding_end, today)
+            if start and start < first:
+                errors.append(
+                    ValidationError(
+                        f"The club's funding started on {first:%-d %b %Y}: "
+                        "choose a start from then.",
+                        code="before_funding",
+                    )
+                )
+            if end and end > last:
+                errors.append(
+                    ValidationError(
+                        f"Choose an end on or before {last:%-d %b %Y}.", code="after_funding"
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
         return data
 
     def window(self) -> Window:

@@ -30,10 +30,10 @@ def _form_errors(request, form) -> None:
                 messages.error(request, f"{error} Showing the last 12 weeks instead.")
 
 
-def _bound(form_class, request):
+def _bound(form_class, request, **kwargs):
     """A filter form bound to the query string only when it carries one of its fields."""
     data = request.GET if any(name in request.GET for name in form_class.base_fields) else None
-    return form_class(data)
+    return form_class(data, **kwargs)
 
 
 @require_GET
@@ -42,7 +42,7 @@ def club_indicators(request, slug):
     club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
     if not permissions.can_view_club(request.user, club):
         raise Http404("No such club.")
-    form = _bound(PeriodForm, request)
+    form = _bound(PeriodForm, request, club=club)
     _form_errors(request, form)
     result = attach(indicators.for_club(club, form.window()))
     return render(

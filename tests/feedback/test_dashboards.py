@@ -369,10 +369,10 @@ def test_club_indicators_page_shows_every_indicator_with_rule_and_evidence(world
 def test_club_indicators_page_takes_a_chosen_period(world, client_as):
     response = client_as("staff").get(
         reverse("feedback:club-indicators", args=[world.club.slug]),
-        {"start": "2026-01-01", "end": "2026-03-31"},
+        {"start": "2026-01-05", "end": "2026-03-31"},
     )
     body = response.content.decode()
-    assert "From 1 Jan 2026 to 31 Mar 2026" in body
+    assert "From 5 Jan 2026 to 31 Mar 2026" in body
 
 
 def test_club_indicators_panel_renders_for_people_who_may_see_the_club(world, rf):

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clubs.models import Club
 from feedback import indicators
+from feedback.indicators.forms import PeriodForm
 
 
 def _date(value: str) -> date:
@@ -32,11 +33,15 @@ class Command(BaseCommand):
         end = _date(end) if end else None
         if start and end and end < start:
             raise CommandError("--end must be on or after --start.")
+        # The pages' bounds: at most three years, no later than a year from today.
+        period = PeriodForm({"start": start or "", "end": end or ""})
+        if not period.is_valid():
+            raise CommandError(" ".join(period.non_field_errors()))
         clubs = Club.objects.order_by("slug")
         if club:
             clubs = clubs.filter(slug=club)
             if not clubs.exists():
                 raise CommandError(f"No club with the slug {club!r}.")
-        results = indicators.compute(clubs, indicators.Window.make(start, end))
+        results = indicators.compute(clubs, period.window())
         payload = [r.as_dict() for r in sorted(results, key=lambda r: r.club.slug)]
         self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
