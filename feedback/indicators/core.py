@@ -78,6 +78,17 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
 NOT_COUNTED = rules.NOT_COUNTED
 
 
+# The totals every page, CSV and `manage.py indicators` show for a period, and what each counts.
+TOTALS: dict[str, str] = {
+    "members": "members who had joined by the period's end (blocked ones left out)",
+    "proposals": "proposals made in the period (escalated ones left out)",
+    "published": "of those, published and not withdrawn",
+    "answered": "of those published, answered by the period's end (first decision)",
+    "decided": "decisions made in the period that still stand (duplicates left out)",
+    "adopted": "of those decisions, adopted, adapted or trialled",
+}
+
+
 def thresholds() -> dict:
     return settings.COPRODUCE_INDICATORS
 
@@ -307,6 +318,9 @@ class ClubIndicators:
             "partner": self.club.partner.name,
             "start": self.window.start.isoformat(),
             "end": self.window.end.isoformat(),
+            # The same figures as the dashboards' totals and CSV columns (TOTALS says what
+            # each counts).
+            "totals": {key: self.totals[key] for key in TOTALS},
             "indicators": {key: ind.as_dict() for key, ind in self.indicators.items()},
             "hart": self.hart.key if self.hart else None,
             "lundy": {p.key: p.level for p in self.lundy},
