@@ -2,7 +2,8 @@
 
 Everything here works from `compute()`'s results plus one monthly aggregate, so
 a dashboard's queries stay the same however many clubs it shows. District
-breakdowns suppress counts from 1 to 4 (shown as "fewer than 5").
+breakdowns suppress counts of members and proposals from 1 to 4 (shown as "fewer
+than 5"); counts of clubs are shown, as the clubs are named on the same page.
 """
 
 from __future__ import annotations
@@ -117,13 +118,14 @@ class DistrictRow:
 
     @property
     def cells(self) -> list[str]:
+        # Clubs are named on the page: only counts of young people and their ideas are hidden.
         return [
-            self.cell("clubs"),
+            str(self.clubs),
             self.cell("members"),
             self.cell("proposals"),
             self.cell("answered"),
             self.answered_pct,
-            self.cell("red_clubs"),
+            str(self.red_clubs),
         ]
 
 

@@ -117,6 +117,31 @@ class CountyFilterForm(PeriodForm):
         activities = Club.objects.order_by("activity").values_list("activity", flat=True).distinct()
         self.fields["activity"].choices = [("", "All activities")] + [(a, a) for a in activities]
 
+    def chosen(self) -> list[str]:
+        """The filters chosen, in words: "district Hart", "stage Delivery"..."""
+        if not (self.is_bound and self.is_valid()):
+            return []
+        data, words = self.cleaned_data, []
+        for name, label in (
+            ("county", "county"),
+            ("district", "district"),
+            ("partner", "partner"),
+            ("activity", "activity"),
+        ):
+            if data.get(name):
+                words.append(f"{label} {data[name]}")
+        if data.get("stage"):
+            words.append(f"stage {Stage(data['stage']).label}")
+        return words
+
+    @property
+    def scope(self) -> str:
+        """What the page shows, for its headings: every club, or the filter chosen."""
+        chosen = self.chosen()
+        if not chosen:
+            return "Every Satellite Club in Hampshire and the Isle of Wight"
+        return "Satellite Clubs with " + ", ".join(chosen)
+
     def filter(self, clubs):
         if not (self.is_bound and self.is_valid()):
             return clubs

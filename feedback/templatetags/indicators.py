@@ -73,7 +73,9 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
     if show_partner:
         partner = escape(club.partner.name)
         if can_see_partner:
-            partner = f'<a href="{shared["partner"](club.partner_id)}">{partner}</a>'
+            partner = (
+                f'<a href="{shared["partner"](club.partner_id)}{shared["period"]}">{partner}</a>'
+            )
         cells.append(
             f'<td>{partner}<span class="d-block small text-body-secondary">'
             f"{escape(club.district.name)}</span></td>"

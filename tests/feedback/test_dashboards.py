@@ -315,26 +315,31 @@ def test_suppressed_counts(n):
     assert dash.suppressed(n) == ("fewer than 5" if 1 <= n <= 4 else str(n))
 
 
-def test_district_breakdown_never_shows_a_count_between_1_and_4(world, client_as):
-    # District one: 3 clubs (suppressed), 9 members; district two: 6 clubs.
+def test_district_breakdown_never_shows_a_count_of_young_people_between_1_and_4(world, client_as):
+    """Members and proposals are suppressed; clubs (named on the page) are not."""
+    # District one: 3 clubs, 9 members, 3 members' proposals; district two: 6 clubs.
     districts = list(District.objects.order_by("ons_code")[3:5])
     for _ in range(3):
         club = factories.ClubFactory(district=districts[0])
         for _member in range(3):
             factories.make_participant(club)
+    factories.make_proposal(factories.make_participant(world.club))
     for _ in range(6):
         factories.ClubFactory(district=districts[1])
     body = client_as("staff").get(reverse("feedback:county-dashboard")).content.decode()
     table = body[
         body.index("district-table") : body.index("</table>", body.index("district-table"))
     ]
-    cells = re.findall(r"<td>([^<]*)</td>", table)
-    assert cells
-    for cell in cells:
-        assert cell.strip() not in {"1", "2", "3", "4"}, cells
-    assert "fewer than 5" in cells
+    rows = re.findall(r"<tr><th scope=\"row\">[^<]*</th>(.*?)</tr>", table)
+    assert rows
+    for row in rows:
+        members, proposals, answered = re.findall(r"<td>([^<]*)</td>", row)[1:4]
+        for cell in (members, proposals, answered):
+            assert cell.strip() not in {"1", "2", "3", "4"}, row
     row = table[table.index(districts[0].name) :]
-    assert re.findall(r"<td>([^<]*)</td>", row)[:2] == ["fewer than 5", "9"]
+    assert re.findall(r"<td>([^<]*)</td>", row)[:2] == ["3", "9"]
+    mine = table[table.index(world.club.district.name) :]
+    assert re.findall(r"<td>([^<]*)</td>", mine)[2] == "fewer than 5"
 
 
 # --- what the pages show -------------------------------------------------------------------
@@ -469,3 +474,38 @@ def test_club_indicators_bad_period_says_why_and_shows_the_last_12_weeks(
     assert response.status_code == 200
     assert message in body
     assert "From 9 Jul 2026 to 1 Oct 2026" in body
+
+
+def test_a_filtered_county_dashboard_names_the_filter_and_links_keep_the_period(world, client_as):
+    query = {"district": world.club.district_id, "start": "2026-08-01", "end": "2026-09-30"}
+    with time_machine.travel(NOW, tick=False):
+        body = client_as("staff").get(reverse("feedback:county-dashboard"), query).content.decode()
+    district = world.club.district.name
+    assert "Every Satellite Club in Hampshire" not in body
+    assert f"Satellite Clubs with district {district}, from 1 Aug 2026" in body
+    assert f'id="totals">Totals: district {district}</h2>' in body
+    assert "County totals" not in body
+    period = "?start=2026-08-01&amp;end=2026-09-30"
+    club_link = reverse("feedback:club-indicators", args=[world.club.slug]) + period
+    partner_link = reverse("feedback:partner-dashboard", args=[world.club.partner_id]) + period
+    assert club_link in body
+    assert partner_link in body
+    with time_machine.travel(NOW, tick=False):
+        club_page = (
+            client_as("staff")
+            .get(reverse("feedback:club-indicators", args=[world.club.slug]), query)
+            .content.decode()
+        )
+    assert partner_link in club_page
+
+
+def test_no_not_enough_data_cell_shows_a_value(world, client_as):
+    with time_machine.travel(NOW, tick=False):
+        populate(world.club, coach=world.coach)
+        results = indicators.compute([world.club], indicators.Window.make(), evidence=False)
+        body = client_as("staff").get(reverse("feedback:county-dashboard")).content.decode()
+    nones = [i for i in results[0] if i.status == "none"]
+    assert nones
+    assert all(i.display == "" for i in nones)
+    assert re.search(r"Not enough data</span><span class=\"d-block small\"></span>", body)
+    assert not re.search(r"Not enough data</span><span class=\"d-block small\">[^<]", body)
