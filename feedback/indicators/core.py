@@ -227,7 +227,9 @@ def rule_text(key: str) -> str:
         ),
         NEGOTIABLE: (
             "Number of aspects young people can change, and fixed aspects without a reason "
-            f"(under {t['FIXED_REASON_MIN_CHARS']} characters). Red when none is negotiable; "
+            f"(under {t['FIXED_REASON_MIN_CHARS']} characters). An aspect not declared yet is "
+            "never counted as negotiable: amber until the club's first session (its funding "
+            "start, until sessions are recorded), red after it. Red when none is negotiable; "
             f"amber when only {t['NEGOTIABLE_AMBER_AT_MOST']} is, or a fixed aspect has no "
             "reason. Judged on the club's aspects at the end of the period."
         ),
@@ -688,7 +690,7 @@ class _Computer:
                 SLOW: self.slow(responses.get(cid, []), p, ev),
                 CHANGES: self.changes(p, ev),
                 UNEXPLAINED: self.unexplained(d, dev),
-                NEGOTIABLE: self.negotiable(aspects.get(cid, [])),
+                NEGOTIABLE: self.negotiable(club, aspects.get(cid, [])),
                 VOICE: self.voice(m, authors.get(cid, []), top_ev),
                 PROMISES: self.promises(p, ev),
                 TIMELINE: self.timeline(club, p),
@@ -866,37 +868,65 @@ class _Computer:
             },
         )
 
-    def negotiable(self, aspects: list[tuple[int, str, str]]) -> Indicator:
+    def negotiable(self, club: Club, aspects: list[tuple[int, str, str]]) -> Indicator:
+        """Undeclared aspects are "not declared yet", never negotiable: amber until the
+        club's first session (`rules.first_session`), red after it."""
         t = self.t
         negotiable = [pk for pk, s, _ in aspects if s == AspectStatus.NEGOTIABLE]
         fixed = [pk for pk, s, _ in aspects if s == AspectStatus.FIXED]
+        undeclared = [
+            pk for pk, s, _ in aspects if s not in (AspectStatus.NEGOTIABLE, AspectStatus.FIXED)
+        ]
         no_reason = [
             pk
             for pk, s, reason in aspects
             if s == AspectStatus.FIXED and len(reason.strip()) < t["FIXED_REASON_MIN_CHARS"]
         ]
-        if not negotiable:
+        started = self.w.as_of_date > rules.first_session(club)
+        if undeclared:
+            status = RED if started else AMBER
+        elif not negotiable:
             status = RED
         elif len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"] or no_reason:
             status = AMBER
         else:
             status = GREEN
-        evidence = set(no_reason)
-        if len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"]:
+        evidence = set(no_reason) | set(undeclared)
+        if len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"] and not undeclared:
             evidence |= set(fixed) | set(negotiable)
+        display = f"{len(negotiable)} negotiable"
+        explanation = (
+            f"{_plural(len(negotiable), 'aspect')} young people can change, "
+            f"{len(fixed)} fixed, {len(no_reason)} fixed without a reason."
+        )
+        if undeclared:
+            display = f"{len(undeclared)} not declared yet; " + display
+            explanation += (
+                f" {_plural(len(undeclared), 'aspect')} not declared yet: the coach has not said "
+                "whether young people can change "
+                + ("it" if len(undeclared) == 1 else "them")
+                + (
+                    f", after the club's first session ({rules.first_session(club):%-d %b %Y})."
+                    if started
+                    else f"; red after the club's first session "
+                    f"({rules.first_session(club):%-d %b %Y})."
+                )
+            )
         return Indicator(
             key=NEGOTIABLE,
             status=status,
             value=len(negotiable),
-            display=f"{len(negotiable)} negotiable",
+            display=display,
             records=len(aspects),
-            explanation=(
-                f"{_plural(len(negotiable), 'aspect')} young people can change, "
-                f"{len(fixed)} fixed, {len(no_reason)} fixed without a reason."
-            ),
+            explanation=explanation,
             evidence=sorted(evidence),
             evidence_kind="aspect",
-            facts={"negotiable": len(negotiable), "fixed": len(fixed), "no_reason": len(no_reason)},
+            facts={
+                "negotiable": len(negotiable),
+                "fixed": len(fixed),
+                "no_reason": len(no_reason),
+                "undeclared": len(undeclared),
+            },
         )
 
     def voice(self, m: dict, authors: list[tuple[int, int]], top_ev: list[int]) -> Indicator:

@@ -13,6 +13,7 @@ from feedback import services as fs
 from feedback.indicators import Window
 from feedback.indicators import dashboards as dash
 from feedback.models import Outcome, Proposal
+from tests import factories
 from tests.feedback.test_indicators import NOW, Story, travel
 
 ANSWER_ONLY = "We asked the venue and the hall is booked by another group that evening."
@@ -132,3 +133,31 @@ def test_lapsed_now_and_lapsed_as_of_now_agree(db):
             )
         )
     assert now_ids == as_of_ids == {missed.pk}
+
+
+def test_a_new_clubs_undeclared_aspects_are_not_declared_yet_never_negotiable(db):
+    """The blank-aspect case: amber before the club's first session, red after it."""
+    club = factories.ClubFactory(declared="", funding_start=(NOW + timedelta(days=10)).date())
+    before = Story(club=club).result().indicators["nothing_negotiable"]
+    assert before.status == "amber"
+    assert before.facts["negotiable"] == 0
+    assert before.facts["undeclared"] == club.aspects.count() > 0
+    assert before.display.startswith(f"{club.aspects.count()} not declared yet")
+    assert sorted(before.evidence) == sorted(club.aspects.values_list("pk", flat=True))
+    club.funding_start = (NOW - timedelta(days=10)).date()
+    club.save()
+    after = Story(club=club).result().indicators["nothing_negotiable"]
+    assert after.status == "red"
+    assert "after the club's first session" in after.explanation
+    assert rules.first_session(club) == club.funding_start
+
+
+def test_declaring_every_aspect_negotiable_turns_it_green(db):
+    club = factories.ClubFactory(declared="")
+    story = Story(club=club)
+    with travel(100):
+        for aspect in club.aspects.all():
+            club_services.aspect_update(
+                aspect=aspect, by=story.coach, status=AspectStatus.NEGOTIABLE
+            )
+    assert story.result().indicators["nothing_negotiable"].status == "green"
