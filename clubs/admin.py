@@ -61,16 +61,24 @@ class PartnerAdmin(admin.ModelAdmin):
     inlines = [PartnerRoleInline]
 
 
-class AspectInline(admin.TabularInline):
+class AspectInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Shown, never edited here: an aspect's changes go through `clubs.services.aspect_update`
+    (the club's page), which records each one as an AspectChange the indicators read."""
+
     model = Aspect
     extra = 0
     fields = ["kind", "label", "value", "status", "room", "reason", "order"]
+    readonly_fields = fields
 
 
-class ClubCoachInline(admin.TabularInline):
+class ClubCoachInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Shown, never edited here: coaches are assigned on the club's coaches page, through
+    `clubs.services.coach_assign` (a coach of the club's own partner only)."""
+
     model = ClubCoach
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user"]
+    readonly_fields = fields
 
 
 @admin.register(Club)

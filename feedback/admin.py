@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from clubs.admin import ReadOnlyAdminMixin
+from feedback import services
 from feedback.models import (
     Concern,
     Decision,
@@ -23,6 +24,19 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["pseudonym", "club__name"]
     list_select_related = ["club"]
     exclude = ["key", "recovery_hash"]
+    # Blocking goes through the service (it sets blocked_at): the actions below.
+    readonly_fields = ["is_blocked", "blocked_at"]
+    actions = ["block", "unblock"]
+
+    @admin.action(description="Block the selected members")
+    def block(self, request, queryset):
+        for participant in queryset:
+            services.participant_block(participant=participant, by=request.user, blocked=True)
+
+    @admin.action(description="Unblock the selected members")
+    def unblock(self, request, queryset):
+        for participant in queryset:
+            services.participant_block(participant=participant, by=request.user, blocked=False)
 
 
 @admin.register(Round)
