@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("dashboards/county/", dashboards.county_dashboard, name="county-dashboard"),
     path("dashboards/county/export.csv", dashboards.county_export, name="county-export"),
+    path("how-we-place-clubs/", dashboards.placement_help, name="placement-help"),
 ]

@@ -46,6 +46,55 @@ LUNDY = [
 ]
 LEVELS = {GREEN: "met", AMBER: "partly", RED: "not met", NONE: "not enough data"}
 
+# Hart's ladder, rung by rung, in the order `hart()` tries them: the "How we place clubs"
+# page lists them, so what places a club is written once, next to the code that does it.
+HART_RULES = [
+    (
+        "non_participation",
+        "Nothing is negotiable (Nothing negotiable is red); or no ideas at all from "
+        "{min} or more members; or asked but not told (Silent consultation red and Nothing "
+        "changes red or without enough data).",
+    ),
+    ("not_placed", "Fewer than {min} published proposals in the period: not placed."),
+    (
+        "tokenism",
+        "Silent consultation amber or red, Nothing changes red, Broken promises red, or any "
+        "answer that moved the goalposts ('not possible' citing an aspect that was negotiable "
+        "when the idea was made). A single such answer is enough on purpose: it tells young "
+        "people the rules change after they speak. The placement names it, and the record is "
+        "listed under Unexplained no.",
+    ),
+    (
+        "consulted",
+        "Answered and not tokenistic, but not yet sharing decisions: Nothing changes amber, "
+        "or Narrow voice red, or Broken promises amber.",
+    ),
+    (
+        "shared",
+        "Nothing changes green (at least {changes_amber}% adopted), Narrow voice not red and "
+        "Broken promises green.",
+    ),
+    (
+        "youth_initiated",
+        "Shared decisions, with at least 50% adopted, Narrow voice green, and at least half "
+        "of the adopted ideas young people's own (not asked for in a round).",
+    ),
+]
+
+
+def hart_rules() -> list[tuple[str, str, str]]:
+    """(key, label, rule) for each rung, with the thresholds from settings."""
+    t = thresholds()
+    labels = HART_LABELS | {"not_placed": "Not placed"}
+    return [
+        (
+            key,
+            labels[key],
+            text.format(min=t["MIN_RECORDS"], changes_amber=t["CHANGES_AMBER_UNDER_PCT"]),
+        )
+        for key, text in HART_RULES
+    ]
+
 
 def place(result: ClubIndicators) -> None:
     result.hart = hart(result)

@@ -3,6 +3,7 @@
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -59,6 +60,7 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
             "club": link_maker("feedback:club-indicators", "slug"),
             "partner": link_maker("feedback:partner-dashboard", "partner_id"),
             "stages": {value: str(label) for value, label in Stage.choices},
+            "help": reverse("feedback:placement-help"),
             "period": ""
             if window.is_default
             else f"?start={window.start:%Y-%m-%d}&amp;end={window.end:%Y-%m-%d}",
@@ -80,7 +82,13 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
             f'<td>{partner}<span class="d-block small text-body-secondary">'
             f"{escape(club.district.name)}</span></td>"
         )
-    cells.append(f'<td class="small">{escape(result.hart.label) if result.hart else ""}</td>')
+    hart = result.hart
+    cells.append(
+        f'<td class="small"><a href="{shared["help"]}#hart-{escape(hart.key)}" '
+        f'title="How we place clubs">{escape(hart.label)}</a></td>'
+        if hart
+        else '<td class="small"></td>'
+    )
     for indicator in result:
         cells.append(
             f"<td>{_badge(indicator.status)}"

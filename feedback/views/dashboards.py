@@ -20,7 +20,7 @@ from feedback import indicators
 from feedback.indicators import dashboards as dash
 from feedback.indicators.evidence import attach
 from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
-from feedback.indicators.placement import LUNDY
+from feedback.indicators.placement import LUNDY, hart_rules
 
 
 def _form_errors(request, form) -> None:
@@ -167,3 +167,22 @@ def _csv(results, filename: str) -> HttpResponse:
     for result in results:
         writer.writerow(dash.csv_row(result))
     return response
+
+
+@require_GET
+def placement_help(request):
+    """How we place clubs: Hart's rungs, Lundy's questions, the rules and thresholds. Public:
+    it explains the method, not any club."""
+    return render(
+        request,
+        "feedback/dashboards/placement_help.html",
+        {
+            "hart_rules": hart_rules(),
+            "lundy_questions": LUNDY,
+            "indicators": [
+                (name, grounding, indicators.rule_text(key))
+                for key, (name, _, grounding) in indicators.INDICATORS.items()
+            ],
+            "thresholds": sorted(indicators.thresholds().items()),
+        },
+    )

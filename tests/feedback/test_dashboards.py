@@ -509,3 +509,28 @@ def test_no_not_enough_data_cell_shows_a_value(world, client_as):
     assert all(i.display == "" for i in nones)
     assert re.search(r"Not enough data</span><span class=\"d-block small\"></span>", body)
     assert not re.search(r"Not enough data</span><span class=\"d-block small\">[^<]", body)
+
+
+def test_how_we_place_clubs_lists_rungs_questions_rules_and_thresholds(client):
+    body = client.get(reverse("feedback:placement-help")).content.decode()
+    for rung in ("Non-participation", "Tokenism", "Consulted and informed", "Shared decisions"):
+        assert rung in body
+    for question in ("Space", "Voice", "Audience", "Influence"):
+        assert f'id="lundy-{question.lower()}"' in body
+    assert "A single such answer is enough on purpose" in body
+    assert "SILENT_RED_OVER_PCT" in body
+    assert "Silent consultation" in body
+
+
+def test_every_placement_links_to_how_we_place_clubs(world, client_as):
+    help_url = reverse("feedback:placement-help")
+    staff = client_as("staff")
+    county = staff.get(reverse("feedback:county-dashboard")).content.decode()
+    club = staff.get(reverse("feedback:club-indicators", args=[world.club.slug])).content.decode()
+    partner = staff.get(
+        reverse("feedback:partner-dashboard", args=[world.club.partner_id])
+    ).content.decode()
+    assert county.count(f'href="{help_url}#hart-') == 3  # one per club
+    assert partner.count(f'href="{help_url}#hart-') == 2
+    assert f'href="{help_url}#hart-' in club
+    assert f'href="{help_url}#lundy-h"' in club
