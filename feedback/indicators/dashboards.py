@@ -381,7 +381,8 @@ def csv_row(result: ClubIndicators) -> list:
     for indicator in result.indicators.values():
         row += [
             STATUS_LABELS[indicator.status],
-            "" if indicator.value is None else indicator.value,
+            # Like the pages: "Not enough data" comes without a value.
+            "" if indicator.value is None or indicator.status == "none" else indicator.value,
             indicator.records,
         ]
     return [_cell(value) for value in row]
