@@ -64,7 +64,12 @@ class Participant(models.Model):
     previous_seen_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="The visit before the last, for 'new since your last visit'.",
+        help_text="The visit before the last.",
+    )
+    notices_seen_upto = models.PositiveBigIntegerField(
+        default=0,
+        help_text="The last `ProposalEvent` id of the answer notice this member has seen: "
+        "news about their ideas and the ideas they support shows until they have seen it.",
     )
 
     objects = ParticipantQuerySet.as_manager()

@@ -32,8 +32,9 @@ from feedback.words import new_participant_key, new_recovery_phrase, phrase_hash
 
 FORMAT = "coproduce-club-record/1"
 
-# Fields never exported: secrets, and links to staff accounts.
-NEVER = {"key", "recovery_hash", "join_code", "join_code_rotated_at"}
+# Fields never exported: secrets, links to staff accounts, and a pointer into this
+# database's event ids (an imported member starts with every answer notice unseen).
+NEVER = {"key", "recovery_hash", "join_code", "join_code_rotated_at", "notices_seen_upto"}
 STAFF_LINKS = {
     "recorded_by",
     "created_by",

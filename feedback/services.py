@@ -110,6 +110,8 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         key=new_participant_key(),
         recovery_hash=digest,
         last_seen_at=now,
+        # News from before they joined is not news to them.
+        notices_seen_upto=ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0,
     )
     return participant, phrase
 
@@ -124,10 +126,9 @@ def participant_recover(*, phrase: str) -> Participant:
 
 
 def participant_visit(*, participant: Participant, gap: timedelta = timedelta(hours=1)) -> None:
-    """Records a visit; 'new since your last visit' compares with the previous one.
+    """Records a visit (retention counts from the last one).
 
-    Visits closer together than `gap` count as one, so reloading a page does not
-    hide what is new.
+    Visits closer together than `gap` count as one, so reloading a page writes nothing.
     """
     now = _now()
     if participant.last_seen_at and now - participant.last_seen_at < gap:
@@ -136,6 +137,17 @@ def participant_visit(*, participant: Participant, gap: timedelta = timedelta(ho
         previous_seen_at=F("last_seen_at"), last_seen_at=now
     )
     participant.previous_seen_at, participant.last_seen_at = participant.last_seen_at, now
+
+
+def notices_mark_seen(*, participant: Participant, upto: int) -> None:
+    """The member has seen their answer notice up to event `upto`; it never goes back,
+    and never past the news that exists (a forged `upto` cannot hide what comes next)."""
+    last = ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    upto = min(max(upto, participant.notices_seen_upto), last)
+    Participant.objects.filter(pk=participant.pk, notices_seen_upto__lt=upto).update(
+        notices_seen_upto=upto
+    )
+    participant.notices_seen_upto = upto
 
 
 @transaction.atomic

@@ -230,9 +230,22 @@ def member_home(request, participant):
             "club": participant.club,
             "participant": participant,
             "home": home,
+            "notice_count": len(home.notices),
             "today": timezone.localdate(),
         },
     )
+
+
+@require_POST
+@member_required
+def notices_seen(request, participant):
+    """'Got it' under the answer notice: what it showed is now seen."""
+    try:
+        upto = int(request.POST.get("upto", ""))
+    except ValueError:
+        upto = 0
+    services.notices_mark_seen(participant=participant, upto=upto)
+    return redirect("feedback:member-home", slug=participant.club.slug)
 
 
 @ratelimit(group="propose", key=_phone_key, rate=_rate("propose"), method="POST", block=True)
