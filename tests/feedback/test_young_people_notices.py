@@ -68,9 +68,11 @@ def test_answers_to_my_ideas_and_ideas_i_support_show_minutes_later_with_a_count
     with time_machine.travel(later + timedelta(minutes=2), tick=False):
         html = home_html(client, world.club)
     news = notice(html)
-    assert "My idea" in news and "Backed idea" in news
+    assert "My idea" in news
+    assert "Backed idea" in news
     assert "Other idea" not in news
-    assert "We&#x27;re trying it out" in news and "We&#x27;ll try it for a month." in news
+    assert "We&#x27;re trying it out" in news
+    assert "We&#x27;ll try it for a month." in news
     assert "(you supported it)" in news.split("Backed idea")[1]
     # Shown first: before the next session and everything else.
     assert html.index('data-testid="answer-notice"') < html.index("Next session")
@@ -94,7 +96,8 @@ def test_the_notice_stays_on_every_visit_until_seen_then_goes_and_new_news_comes
     assert 'data-testid="notice-count"' not in html
     decide_all(world, backed)
     news = notice(home_html(client, world.club))
-    assert "Backed idea" in news and "My idea" not in news
+    assert "Backed idea" in news
+    assert "My idea" not in news
 
 
 def test_seeing_the_notice_covers_only_what_it_showed(world, ideas):
@@ -107,7 +110,8 @@ def test_seeing_the_notice_covers_only_what_it_showed(world, ideas):
     decide_all(world, backed)  # after the page was shown, before "Got it"
     seen(client, world.club, upto)
     news = notice(home_html(client, world.club))
-    assert "Backed idea" in news and "My idea" not in news
+    assert "Backed idea" in news
+    assert "My idea" not in news
 
 
 def test_a_forged_or_junk_upto_neither_hides_future_news_nor_brings_back_old(world, ideas):
@@ -154,7 +158,7 @@ def test_supporters_hear_nothing_of_an_idea_taken_off_the_board(world, ideas):
 
 
 @pytest.mark.parametrize(
-    "who, status",
+    ("who", "status"),
     [("stranger", 302), ("member", 302), ("member of another club", 404)],
 )
 def test_who_can_mark_a_clubs_notice_seen(world, ideas, who, status):
