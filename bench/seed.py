@@ -270,7 +270,7 @@ def recovery_phrase(participant_id: int) -> str:
     n = (participant_id * 2_654_435_761) % (2**32)
     words = []
     for _ in range(PHRASE_LENGTH):
-        n, digit = divmod(n, 256)
+        n, digit = divmod(n, len(PHRASE_WORDS))
         words.append(PHRASE_WORDS[digit])
     return " ".join(words)
 
@@ -673,7 +673,7 @@ class _Seeder:
                         name,
                         rng.choice(bands),
                         participant_key(self.prefix, pid),
-                        phrase_hash(recovery_phrase(pid)),
+                        phrase_hash(recovery_phrase(pid), club_id=club["id"]),
                         blocked,
                         last_seen if blocked else None,
                         self.t0 - timedelta(days=rng.uniform(1, 30)),

@@ -37,6 +37,7 @@ from feedback.models import (
 from feedback.words import (
     has_contact_details,
     is_generated_pseudonym,
+    legacy_phrase_hash,
     new_participant_key,
     new_recovery_phrase,
     phrase_hash,
@@ -97,11 +98,7 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         raise ValidationError(
             "Someone in this club already has that name. Pick another.", code="pseudonym_taken"
         )
-    for _ in range(10):
-        phrase = new_recovery_phrase()
-        digest = phrase_hash(phrase)
-        if not Participant.objects.filter(recovery_hash=digest).exists():
-            break
+    phrase, digest = _new_phrase(club_id=club.pk)
     now = _now()
     participant = Participant.objects.create(
         club=club,
@@ -116,13 +113,39 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
     return participant, phrase
 
 
-def participant_recover(*, phrase: str) -> Participant:
-    participant = Participant.objects.filter(recovery_hash=phrase_hash(phrase)).first()
+def _new_phrase(*, club_id: int) -> tuple[str, str]:
+    """A fresh recovery phrase and its hash (66 bits: a clash is all but impossible,
+    and the unique hash column would refuse one)."""
+    for _ in range(10):
+        phrase = new_recovery_phrase()
+        digest = phrase_hash(phrase, club_id=club_id)
+        if not Participant.objects.filter(recovery_hash=digest).exists():
+            break
+    return phrase, digest
+
+
+def participant_recover(*, club: Club, phrase: str) -> Participant:
+    """The member of `club` whose recovery phrase this is. Phrases given before clubs'
+    codes were asked for (four words, hashed alone) still work, in their own club only."""
+    participant = Participant.objects.filter(
+        club=club,
+        recovery_hash__in=[phrase_hash(phrase, club_id=club.pk), legacy_phrase_hash(phrase)],
+    ).first()
     if participant is None:
         raise ValidationError(
-            "We couldn't find that phrase. Check the words and try again.", code="unknown_phrase"
+            "That club code and phrase don't go together. Check both and try again.",
+            code="unknown_phrase",
         )
     return participant
+
+
+@transaction.atomic
+def participant_new_phrase(*, participant: Participant) -> str:
+    """Gives the member a new recovery phrase, shown once; the old one stops working."""
+    phrase, digest = _new_phrase(club_id=participant.club_id)
+    participant.recovery_hash = digest
+    participant.save(update_fields=["recovery_hash"])
+    return phrase
 
 
 def participant_visit(*, participant: Participant, gap: timedelta = timedelta(hours=1)) -> None:

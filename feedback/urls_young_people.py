@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/", v.my_clubs, name="my-clubs-member"),
     path("club/<slug:slug>/", v.member_home, name="member-home"),
     path("club/<slug:slug>/news/seen/", v.notices_seen, name="member-notices-seen"),
+    path("club/<slug:slug>/new-phrase/", v.member_new_phrase, name="member-new-phrase"),
     path("club/<slug:slug>/propose/", v.member_propose, name="member-propose"),
     path("club/<slug:slug>/ideas/<int:pk>/", v.proposal_detail, name="proposal-detail"),
     path("club/<slug:slug>/ideas/<int:pk>/edit/", v.proposal_edit, name="proposal-edit"),

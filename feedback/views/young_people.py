@@ -32,6 +32,7 @@ from feedback.forms_young_people import (
     JoinCodeForm,
     JoinForm,
     ListenedForm,
+    NewPhraseForm,
     ProposeForm,
     RecoverForm,
 )
@@ -98,7 +99,11 @@ def member_required(view):
         if participant is None:
             if identity.has_any_membership(request):
                 raise Http404("Not a member of this club.")
-            messages.info(request, "Join your club first: type the code your coach gave you.")
+            messages.info(
+                request,
+                "Join your club first: type the code your coach gave you. "
+                "Joined before on another phone? Get back in with your recovery phrase below.",
+            )
             return redirect("feedback:join")
         return view(request, participant, *args, **kwargs)
 
@@ -191,20 +196,38 @@ def join_code(request, code):
 @ratelimit(group="recover", key="ip", rate=_rate("recover"), method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def join_recover(request):
-    """Back on another phone with the four-word recovery phrase."""
-    form = RecoverForm(request.POST if request.method == "POST" else None)
+    """Back on another phone with the club's code and the recovery phrase."""
+    if request.method == "POST":
+        form = RecoverForm(request.POST)
+    else:
+        form = RecoverForm(initial={"code": normalise_join_code(request.GET.get("code", ""))})
     if request.method == "POST" and form.is_valid():
-        try:
-            participant = services.participant_recover(phrase=form.cleaned_data["phrase"])
-        except ValidationError as error:
-            form.add_error("phrase", error)
-        else:
-            messages.success(
-                request, f"Welcome back, {participant.pseudonym}! This phone remembers you now."
+        club = _find_club(form.cleaned_data["code"])
+        if club is None:
+            _check_join_guessing(request, failed=True)
+            form.add_error(
+                "code",
+                ValidationError(
+                    "We don't know that code. Check it with your coach: "
+                    "codes sometimes change, so an old one won't work.",
+                    code="unknown_code",
+                ),
             )
-            response = redirect("feedback:member-home", slug=participant.club.slug)
-            identity.remember(request, response, participant)
-            return response
+        else:
+            try:
+                participant = services.participant_recover(
+                    club=club, phrase=form.cleaned_data["phrase"]
+                )
+            except ValidationError as error:
+                form.add_error("phrase", error)
+            else:
+                messages.success(
+                    request,
+                    f"Welcome back, {participant.pseudonym}! This phone remembers you now.",
+                )
+                response = redirect("feedback:member-home", slug=club.slug)
+                identity.remember(request, response, participant)
+                return response
     return render(request, "feedback/young/recover.html", {"form": form})
 
 
@@ -481,6 +504,17 @@ def member_concern(request, participant):
         "feedback/young/concern.html",
         {"club": participant.club, "participant": participant, "form": form},
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@member_required
+def member_new_phrase(request, participant):
+    """A new recovery phrase, shown once; the old one stops working."""
+    context = {"club": participant.club, "participant": participant}
+    if request.method == "POST" and NewPhraseForm(request.POST).is_valid():
+        context["phrase"] = services.participant_new_phrase(participant=participant)
+    return render(request, "feedback/young/new_phrase.html", context)
 
 
 @require_GET

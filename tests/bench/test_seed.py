@@ -100,7 +100,9 @@ def test_aspects_hold_the_value_of_their_latest_change(seeded):
 
 def test_recovery_phrases_find_their_participant(seeded):
     participant = Participant.objects.order_by("pk")[5]
-    assert participant.recovery_hash == phrase_hash(recovery_phrase(participant.pk))
+    assert participant.recovery_hash == phrase_hash(
+        recovery_phrase(participant.pk), club_id=participant.club_id
+    )
     phrases = {recovery_phrase(pk) for pk in range(1, 5_000)}
     assert len(phrases) == 4_999
 
