@@ -437,12 +437,26 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_note = models.TextField(blank=True)
+    # Who is emailed about it: the club's coaches, or the partner's leads when the club
+    # has none, or nobody (then no one may be said to have been told).
+    alert_to = models.CharField(
+        max_length=10,
+        choices=[("coaches", "The club's coaches"), ("leads", "The partner's leads")],
+        blank=True,
+    )
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    alert_attempts = models.PositiveSmallIntegerField(default=0)
+    alert_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
 
     def __str__(self):
         return f"Concern in {self.club} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def alert_failing(self) -> bool:
+        return bool(self.alert_to) and self.alerted_at is None and self.alert_attempts > 0
 
 
 class Learning(models.Model):

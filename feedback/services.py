@@ -16,8 +16,9 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import Aspect, AspectChange, AspectStatus, Club, User
+from clubs.models import Aspect, AspectChange, AspectStatus, Club, PartnerRole, User
 from clubs.services import aspect_update
+from coproduce.tasks import enqueue_with_transaction
 from feedback import states
 from feedback.models import (
     CHANGE_OUTCOMES,
@@ -750,6 +751,78 @@ def listened_answer_record(
 # --- Safeguarding and learning ------------------------------------------------------
 
 
+def concern_recipients(*, club: Club) -> tuple[str, list[str]]:
+    """Who is emailed about a concern in `club`: ("coaches", their emails), or the
+    partner's leads when the club has no active coach, or ("", []) when nobody can be."""
+    coaches = list(
+        club.coach_assignments.filter(user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if coaches:
+        return "coaches", coaches
+    leads = list(
+        PartnerRole.objects.filter(
+            partner_id=club.partner_id, role=PartnerRole.Role.LEAD, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return ("leads", leads) if leads else ("", [])
+
+
+CONCERN_ALERT_ATTEMPTS = 5
+
+
+def concern_alert_send(*, concern_id: int) -> str:
+    """Emails a concern's alert (no words of the concern itself: they stay in Coproduce).
+
+    A failed send is recorded on the concern ("Needs you" shows it) and tried again
+    later, with a growing wait, where the task backend can defer; at most
+    `CONCERN_ALERT_ATTEMPTS` times in all.
+    """
+    concern = Concern.objects.select_related("club").filter(pk=concern_id).first()
+    if concern is None or concern.alerted_at is not None:
+        return "nothing to send"
+    alert_to, emails = concern_recipients(club=concern.club)
+    if not emails:
+        Concern.objects.filter(pk=concern.pk).update(alert_to="")
+        return "nobody to tell"
+    club = concern.club
+    try:
+        send_mail(
+            subject=f"Concern reported in {club.name}",
+            message=(
+                f"A member of {club.name} has reported a concern.\n"
+                f"Read it and act on it in Coproduce: {_site_url(reverse('feedback:needs-you'))}\n"
+                "If a young person is in danger, call 999."
+            ),
+            from_email=None,
+            recipient_list=emails,
+        )
+    except Exception as error:  # any failure of the mail server: record, retry
+        attempts = concern.alert_attempts + 1
+        Concern.objects.filter(pk=concern.pk).update(
+            alert_to=alert_to, alert_attempts=attempts, alert_error=str(error)[:200]
+        )
+        if attempts < CONCERN_ALERT_ATTEMPTS:
+            from feedback.tasks import concern_alert_send as task
+
+            if task.get_backend().supports_defer:
+                wait = timedelta(minutes=5 * 2 ** (attempts - 1))
+                task.using(run_after=_now() + wait).enqueue(concern.pk)
+        return "failed"
+    Concern.objects.filter(pk=concern.pk).update(
+        alert_to=alert_to, alerted_at=_now(), alert_error=""
+    )
+    return "sent"
+
+
+def _site_url(path: str) -> str:
+    """A full link for an email (the one link an email holds)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @transaction.atomic
 def concern_report(
     *, participant: Participant, text: str, proposal: Proposal | None = None
@@ -762,29 +835,18 @@ def concern_report(
         raise ValidationError({"text": "Keep it to 2,000 characters."}, code="max_length")
     if proposal is not None and proposal.club_id != participant.club_id:
         proposal = None
+    alert_to, _emails = concern_recipients(club=participant.club)
     concern = Concern.objects.create(
-        club=participant.club, participant=participant, proposal=proposal, text=text
+        club=participant.club,
+        participant=participant,
+        proposal=proposal,
+        text=text,
+        alert_to=alert_to,
     )
-    recipients = list(
-        participant.club.coach_assignments.filter(user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-    if recipients:
-        url = reverse("feedback:needs-you")
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Concern reported in {participant.club.name}",
-                message=(
-                    f"A member of {participant.club.name} has reported a concern.\n"
-                    f"Read it and act on it in Coproduce: {url}\n"
-                    "If a young person is in danger, call 999."
-                ),
-                from_email=None,
-                recipient_list=recipients,
-                fail_silently=True,
-            )
-        )
+    if alert_to:
+        from feedback.tasks import concern_alert_send
+
+        enqueue_with_transaction(concern_alert_send, concern.pk)
     return concern
 
 

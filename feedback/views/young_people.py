@@ -486,7 +486,7 @@ def member_concern(request, participant):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_report(
+            concern = services.concern_report(
                 participant=participant,
                 text=form.cleaned_data["text"],
                 proposal=form.cleaned_data["proposal"],
@@ -497,7 +497,7 @@ def member_concern(request, participant):
             return render(
                 request,
                 "feedback/young/concern_sent.html",
-                {"club": participant.club, "participant": participant},
+                {"club": participant.club, "participant": participant, "concern": concern},
             )
     return render(
         request,
