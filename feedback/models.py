@@ -484,3 +484,24 @@ class Learning(models.Model):
 
     def __str__(self):
         return f"Learning in {self.club} on {self.recorded_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """A reminder email sent to a user on a day, so a second run that day sends none."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due in two days"
+        DIGEST = "digest", "Weekly: what needs you"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} on {self.on}"

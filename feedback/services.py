@@ -197,6 +197,15 @@ def participant_delete(*, participant: Participant) -> None:
     participant.delete()
 
 
+@transaction.atomic
+def user_weekly_digest_set(*, user: User, on: bool) -> User:
+    """A coach's choice of the Monday 'what needs you' email (reminders of things due
+    in two days are not optional: they keep promises to young people)."""
+    user.weekly_digest = on
+    user.save(update_fields=["weekly_digest"])
+    return user
+
+
 # --- Rounds --------------------------------------------------------------------
 
 

@@ -62,6 +62,20 @@ def needs_you(request):
     return render(request, "feedback/needs_you.html", {"data": data})
 
 
+@require_POST
+@login_required
+def weekly_digest(request):
+    """Turns the coach's Monday 'what needs you' email on or off."""
+    if not request.user.coach_assignments.exists():
+        raise PermissionDenied("Only coaches get the weekly email.")
+    services.user_weekly_digest_set(user=request.user, on=request.POST.get("weekly_digest") == "on")
+    if request.user.weekly_digest:
+        messages.success(request, "You'll get an email of what needs you every Monday.")
+    else:
+        messages.success(request, "You won't get the Monday email any more.")
+    return redirect("feedback:needs-you")
+
+
 @require_GET
 @login_required
 def moderation(request):
