@@ -492,6 +492,7 @@ class ReminderSent(models.Model):
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Due in two days"
         DIGEST = "digest", "Weekly: what needs you"
+        RED_SUMMARY = "red", "Weekly: clubs' red indicators"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)

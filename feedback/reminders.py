@@ -1,4 +1,5 @@
-"""Reminder emails to coaches: two days before something falls due, and a Monday digest.
+"""Reminder emails: coaches hear two days before something falls due and get a Monday
+digest; partner leads get a Monday summary of their clubs' red indicators.
 
 Run once a day (`manage.py send_reminders`, from cron or a systemd timer); running it
 again the same day sends nothing twice (`ReminderSent`). Emails are plain text with
@@ -12,7 +13,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from clubs.models import User
+from clubs.models import Club, PartnerRole, User
+from feedback import indicators
 from feedback.models import ReminderSent
 from feedback.selectors_coaches import needs_you
 
@@ -62,8 +64,64 @@ def _digest_email(data) -> tuple[str, str]:
     return "Coproduce: what needs you this week", "\n".join(lines)
 
 
+def _red_summaries(*, today: date) -> int:
+    """Mondays: each partner lead hears which of their clubs show red indicators."""
+    if today.weekday() != DIGEST_WEEKDAY:
+        return 0
+    roles = (
+        PartnerRole.objects.filter(
+            role=PartnerRole.Role.LEAD, user__is_active=True, user__weekly_digest=True
+        )
+        .select_related("user", "partner")
+        .order_by("user_id", "partner__name")
+    )
+    partners_of: dict[int, list] = {}
+    users = {}
+    for role in roles:
+        partners_of.setdefault(role.user_id, []).append(role.partner)
+        users[role.user_id] = role.user
+    if not partners_of:
+        return 0
+    partner_ids = {p.pk for partners in partners_of.values() for p in partners}
+    clubs = Club.objects.filter(partner_id__in=partner_ids, is_active=True).select_related(
+        "partner"
+    )
+    window = indicators.Window.make(end=today)
+    red_by_partner: dict[int, list[tuple[str, list[str]]]] = {}
+    for result in indicators.compute(list(clubs), window, evidence=False):
+        red = [i.short_name for i in result if i.status == indicators.RED]
+        if red:
+            red_by_partner.setdefault(result.club.partner_id, []).append((result.club.name, red))
+    sent = 0
+    for user_id, partners in partners_of.items():
+        lines = []
+        for partner in partners:
+            for club_name, red in sorted(red_by_partner.get(partner.pk, [])):
+                lines.append(f"- {club_name} ({partner.name}): {', '.join(red)}")
+        if not lines or not _claim(users[user_id], ReminderSent.Kind.RED_SUMMARY, today):
+            continue
+        if len(partners) == 1:
+            path = reverse("feedback:partner-dashboard", args=[partners[0].pk])
+        else:
+            path = reverse("clubs:my-clubs")
+        body = "\n".join(
+            [
+                "Clubs with red indicators (possible tokenism) over the last weeks:",
+                "",
+                *lines,
+                "",
+                f"See what is behind each one: {settings.SITE_URL.rstrip('/')}{path}",
+            ]
+        )
+        send_mail(
+            "Coproduce: your clubs' red indicators this week", body, None, [users[user_id].email]
+        )
+        sent += 1
+    return sent
+
+
 def reminders_send(*, today: date) -> dict[str, int]:
-    """Sends today's reminders to every active coach; returns how many of each went."""
+    """Sends today's reminders to every active coach and lead; returns how many of each went."""
     sent = {ReminderSent.Kind.DUE_SOON: 0, ReminderSent.Kind.DIGEST: 0}
     due = today + timedelta(days=DUE_IN_DAYS)
     coaches = User.objects.filter(is_active=True, coach_assignments__isnull=False).distinct()
@@ -102,4 +160,5 @@ def reminders_send(*, today: date) -> dict[str, int]:
             subject, body = _digest_email(data)
             send_mail(subject, body, None, [user.email])
             sent[ReminderSent.Kind.DIGEST] += 1
+    sent[ReminderSent.Kind.RED_SUMMARY] = _red_summaries(today=today)
     return sent

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
-from clubs.models import Aspect, AspectChange, AspectStatus, Club, ClubCoach
+from clubs.models import Aspect, AspectChange, AspectStatus, Club, ClubCoach, PartnerRole
 from clubs.permissions import managed_clubs
 from coproduce.http import link_maker
 from feedback.indicators.core import Window
@@ -80,7 +80,7 @@ class NeedsYou:
     changes_due: list[Waiting] = field(default_factory=list)
     deferrals_due: list[Waiting] = field(default_factory=list)
     concerns: list[Waiting] = field(default_factory=list)
-    is_coach: bool = False
+    gets_weekly_email: bool = False
 
     @property
     def total(self) -> int:
@@ -104,9 +104,15 @@ def _managed_ids(user) -> QuerySet:
 def needs_you(*, user, today: date | None = None) -> NeedsYou:
     """Everything across the user's clubs that waits for a coach, oldest first. Three queries."""
     today = today or timezone.localdate()
+    # Coaches and leads get the Monday email (and may turn it off here).
     coaches_it = ClubCoach.objects.filter(club=OuterRef("pk"), user_id=user.pk)
-    clubs = list(managed_clubs(user).annotate(coached=Exists(coaches_it)).order_by("name"))
-    result = NeedsYou(clubs=clubs, is_coach=any(c.coached for c in clubs))
+    leads_it = PartnerRole.objects.filter(
+        partner=OuterRef("partner"), user_id=user.pk, role=PartnerRole.Role.LEAD
+    )
+    clubs = list(
+        managed_clubs(user).annotate(weekly=Exists(coaches_it) | Exists(leads_it)).order_by("name")
+    )
+    result = NeedsYou(clubs=clubs, gets_weekly_email=any(c.weekly for c in clubs))
     if not clubs:
         return result
     club_ids = [c.pk for c in clubs]

@@ -65,9 +65,9 @@ def needs_you(request):
 @require_POST
 @login_required
 def weekly_digest(request):
-    """Turns the coach's Monday 'what needs you' email on or off."""
-    if not request.user.coach_assignments.exists():
-        raise PermissionDenied("Only coaches get the weekly email.")
+    """Turns the Monday email (coaches: what needs you; leads: red indicators) on or off."""
+    if not request.user.partner_roles.exists():
+        raise PermissionDenied("Only coaches and partner leads get the weekly email.")
     services.user_weekly_digest_set(user=request.user, on=request.POST.get("weekly_digest") == "on")
     if request.user.weekly_digest:
         messages.success(request, "You'll get an email of what needs you every Monday.")

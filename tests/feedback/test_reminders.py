@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import services
+from feedback import indicators, services
 from feedback.models import Outcome
 from feedback.reminders import reminders_send
 from tests import factories
@@ -99,15 +99,38 @@ def test_the_monday_digest_and_turning_it_off(world, published, client):
     assert [m for m in run_on(monday + timedelta(days=14)) if "this week" in m.subject]
 
 
-def test_no_digest_when_nothing_waits_and_leads_only_are_not_coaches(world, client):
+def test_no_digest_when_nothing_waits_and_staff_have_no_weekly_email(world, client):
     assert run_on(date(2026, 3, 9)) == []
-    client.force_login(world.lead)
-    assert client.post(reverse("feedback:weekly-digest"), {"weekly_digest": "off"}).status_code == (
-        403
+    client.force_login(world.staff)
+    response = client.post(reverse("feedback:weekly-digest"), {"weekly_digest": "off"})
+    assert response.status_code == 403
+
+
+def test_leads_hear_on_mondays_which_clubs_show_red_and_can_turn_it_off(world, client):
+    """A published idea never acknowledged for weeks turns a club's indicators red."""
+    with time_machine.travel(datetime(2026, 1, 5, 18, tzinfo=TZ), tick=False):
+        for i in range(6):
+            member = factories.make_participant(world.club)
+            factories.make_published(member, world.coach, title=f"Idea {i}")
+    monday = date(2026, 3, 9)
+    with at(monday):
+        result = indicators.for_club(world.club, indicators.Window.make(end=monday))
+    red = [i.short_name for i in result if i.status == indicators.RED]
+    assert red, "the set-up should make at least one indicator red"
+    summaries = [m for m in run_on(monday) if "red indicators" in m.subject]
+    assert [m.to for m in summaries] == [[world.lead.email]]
+    assert f"- Riverside Football ({world.club.partner.name}): {', '.join(red)}" in (
+        summaries[0].body
     )
+    assert reverse("feedback:partner-dashboard", args=[world.club.partner_id]) in summaries[0].body
+    assert summaries[0].body.count("http") == 1
+    assert [m for m in run_on(monday + timedelta(days=1)) if "red indicators" in m.subject] == []
+    client.force_login(world.lead)
+    client.post(reverse("feedback:weekly-digest"), {"weekly_digest": "off"})
+    assert [m for m in run_on(monday + timedelta(days=7)) if "red indicators" in m.subject] == []
 
 
 def test_reminders_send_counts_what_it_sent(world, published):
     with at(date(2026, 3, 9)):
         sent = reminders_send(today=date(2026, 3, 9))
-    assert sent == {"due_soon": 1, "digest": 1}
+    assert sent == {"due_soon": 1, "digest": 1, "red": 0}
