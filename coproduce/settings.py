@@ -211,6 +211,17 @@ TASKS = {
     }
 }
 
+# Web push (optional, off for each member until they turn it on): VAPID keys from
+# `manage.py vapid_keys`. Without them the club page does not offer push.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:no-reply@coproduce.local")
+# The server posts to a subscription's endpoint, so only the browsers' push services.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com",
+)
+
 # Where the site is, for the links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

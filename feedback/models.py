@@ -506,3 +506,31 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.user} on {self.on}"
+
+
+class PushSubscription(models.Model):
+    """A phone that asked to be told when the member's idea, or one they support, gets an
+    answer. Off until the member turns it on; goes with them (delete my data) or when they
+    turn it off. Holds only what the browser's push service needs to reach the phone."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # One phone in two clubs has one endpoint and two members.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "endpoint"], name="push_one_per_member_and_phone"
+            )
+        ]
+
+    def __str__(self):
+        return f"Push to {self.participant}"
+
+    def as_subscription_info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -35,6 +35,7 @@ from feedback.models import (
     State,
     Support,
 )
+from feedback.push import push_answer
 from feedback.words import (
     has_contact_details,
     is_generated_pseudonym,
@@ -611,6 +612,7 @@ def proposal_decide(
     proposal.save()
     if outcome == Outcome.DUPLICATE:
         _merge_supports(source=proposal, target=duplicate_of, by=by)
+    push_answer(proposal=proposal)
     return decision
 
 

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from clubs.models import Club, normalise_join_code
 from coproduce.http import safe_next_url
-from feedback import identity, services
+from feedback import identity, push, services
 from feedback import selectors_young_people as selectors
 from feedback.forms_young_people import (
     ConcernForm,
@@ -254,6 +255,7 @@ def member_home(request, participant):
             "participant": participant,
             "home": home,
             "notice_count": len(home.notices),
+            "push_key": settings.VAPID_PUBLIC_KEY if push.push_enabled() else "",
             "today": timezone.localdate(),
         },
     )
@@ -504,6 +506,58 @@ def member_concern(request, participant):
         "feedback/young/concern.html",
         {"club": participant.club, "participant": participant, "form": form},
     )
+
+
+# --- Web push (optional) ----------------------------------------------------------
+
+
+@require_POST
+@member_required
+def push_subscribe(request, participant):
+    """The club page's script posts this phone's push subscription (JSON)."""
+    try:
+        data = json.loads(request.body or b"{}")
+        keys = data.get("keys") or {}
+        push.push_subscribe(
+            participant=participant,
+            endpoint=str(data.get("endpoint", "")),
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
+        )
+    except (ValueError, AttributeError, ValidationError):
+        return HttpResponse("That subscription can't be used.", status=400)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@member_required
+def push_unsubscribe(request, participant):
+    """Turns notifications off (works without JavaScript too)."""
+    push.push_unsubscribe(participant=participant)
+    if request.headers.get("Accept") == "application/json":
+        return HttpResponse(status=204)
+    messages.success(request, "Done: no more notifications on your phones.")
+    return redirect("feedback:member-home", slug=participant.club.slug)
+
+
+def _static_text(name: str, content_type: str) -> HttpResponse:
+    """A file from static/ served from the site's root (a service worker's scope is
+    where it is served from)."""
+    path = finders.find(name)
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def service_worker(request):
+    return _static_text("js/sw.js", "application/javascript; charset=utf-8")
+
+
+@require_GET
+def manifest(request):
+    return _static_text("manifest.webmanifest", "application/manifest+json")
 
 
 @never_cache
