@@ -104,6 +104,9 @@ def test_a_failed_send_shows_on_needs_you_and_a_retry_sends_it(
     )
 
 
+# The worker closes its database connection between tasks, as in production: so
+# outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 @override_settings(
     TASKS=DB_TASKS, EMAIL_BACKEND="tests.feedback.test_concern_alerts.BrokenMailServer"
 )
@@ -118,6 +121,9 @@ def test_with_the_database_queue_a_failed_send_is_queued_again_for_later(world):
     assert retry.args_kwargs["args"] == [concern.pk]
 
 
+# The worker closes its database connection between tasks, as in production: so
+# outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_the_alert_is_queued_in_the_concerns_transaction_and_the_worker_sends_it(world):
     me = factories.make_participant(world.club)

@@ -150,6 +150,9 @@ def test_a_bad_or_foreign_subscription_is_refused(world, idea, push_service, bod
     assert PushSubscription.objects.count() == 0
 
 
+# The worker closes its database connection between tasks, as in production: so
+# outside a test transaction.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_tasks_are_enqueued_with_the_decision_and_the_worker_sends_them(world, idea, push_service):
     phones = [push_service.new_phone() for _ in range(2)]
