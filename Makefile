@@ -31,6 +31,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Coproduce is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@# One background worker (emails) beside the server; it stops with the server.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: export DJANGO_DEBUG ?= 1

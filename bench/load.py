@@ -143,7 +143,8 @@ def young_session(base_url: str, young: dict, cookie_name: str) -> tuple[dict[st
     if response.status == 200:
         token = csrf_token(decoded(response, raw))
         response, _ = client.post(
-            "/join/recover/", {"phrase": young["phrase"], "csrfmiddlewaretoken": token}
+            "/join/recover/",
+            {"code": young["code"], "phrase": young["phrase"], "csrfmiddlewaretoken": token},
         )
         if response.status == 302 and cookie_name in client.cookies:
             # As a phone would: open the club page it was sent to, which shows (and

@@ -81,6 +81,7 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
                 "participant": member.pk,
                 "pseudonym": member.pseudonym,
                 "phrase": recovery_phrase(member.pk),
+                "code": club.join_code,
                 "cookie": signed_participant_cookie(member),
                 "proposals": mine[:50],
             }

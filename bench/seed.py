@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clubs.models import (
@@ -270,7 +271,7 @@ def recovery_phrase(participant_id: int) -> str:
     n = (participant_id * 2_654_435_761) % (2**32)
     words = []
     for _ in range(PHRASE_LENGTH):
-        n, digit = divmod(n, 256)
+        n, digit = divmod(n, len(PHRASE_WORDS))
         words.append(PHRASE_WORDS[digit])
     return " ".join(words)
 
@@ -401,6 +402,7 @@ class _Seeder:
         self.decisions_and_events()
         self.aspect_changes()
         self.extras()
+        self.notices_seen()
         self.writer.reset_sequences(
             [
                 District,
@@ -429,6 +431,22 @@ class _Seeder:
             counts=dict(self.writer.counts),
             password=BENCH_PASSWORD,
             staff_email=self.staff_email,
+        )
+
+    def notices_seen(self):
+        """Members have seen the answer notice up to their last visit (as the migration
+        that brought the notice in assumed): news after it is still waiting for them."""
+        last_seen_in_club = (
+            ProposalEvent.objects.filter(
+                proposal__club_id=OuterRef("club_id"), at__lte=OuterRef("last_seen_at")
+            )
+            .order_by()
+            .values("proposal__club_id")
+            .annotate(last=Max("pk"))
+            .values("last")[:1]
+        )
+        Participant.objects.filter(club_id__in=[club["id"] for club in self.clubs]).update(
+            notices_seen_upto=Coalesce(Subquery(last_seen_in_club), 0)
         )
 
     def districts(self):
@@ -673,7 +691,7 @@ class _Seeder:
                         name,
                         rng.choice(bands),
                         participant_key(self.prefix, pid),
-                        phrase_hash(recovery_phrase(pid)),
+                        phrase_hash(recovery_phrase(pid), club_id=club["id"]),
                         blocked,
                         last_seen if blocked else None,
                         self.t0 - timedelta(days=rng.uniform(1, 30)),

@@ -63,6 +63,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Reads every partner's clubs and dashboards across the county; changes nothing.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    weekly_digest = models.BooleanField(
+        "weekly 'what needs you' email",
+        default=True,
+        help_text="Coaches get a Monday email of what waits for them; they can turn it off.",
+    )
 
     objects = UserManager()
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "clubs",
     "feedback",
 ]
@@ -194,6 +196,34 @@ RATE_LIMITS = {
     "support": os.environ.get("RATE_LIMIT_SUPPORT", "120/h"),
     "concern": os.environ.get("RATE_LIMIT_CONCERN", "10/h"),
 }
+
+# Background work (django-tasks): a queue in the database, so a task is enqueued in
+# the same transaction as the change that causes it; `manage.py db_worker` runs it
+# (`make run` starts one). Tests run tasks at once (the immediate backend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+
+# Web push (optional, off for each member until they turn it on): VAPID keys from
+# `manage.py vapid_keys`. Without them the club page does not offer push.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:no-reply@coproduce.local")
+# The server posts to a subscription's endpoint, so only the browsers' push services.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com",
+)
+
+# Where the site is, for the links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Email: console locally; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -31,7 +31,7 @@ from feedback.models import (
     Round,
     Support,
 )
-from feedback.words import ADJECTIVES, ANIMALS, phrase_hash
+from feedback.words import ADJECTIVES, ANIMALS
 
 SEED = 20260301
 
@@ -188,8 +188,8 @@ class _ClubDemo:
                 pseudonym=name,
                 age_band=self.rng.choice(bands),
                 key=secrets.token_urlsafe(32),
-                # Nobody knows a demo member's phrase: a random, unguessable hash.
-                recovery_hash=phrase_hash(secrets.token_hex(16)),
+                # Nobody knows a demo member's phrase: a random, unguessable "hash".
+                recovery_hash=secrets.token_hex(32),
                 joined_at=self.ago(self.rng.uniform(160, 200)),
                 last_seen_at=self.ago(self.rng.uniform(0, 20)),
             )

@@ -52,15 +52,30 @@ class JoinForm(forms.Form):
 
 
 class RecoverForm(forms.Form):
+    """Back in on another phone: the club's code (from the coach or the poster's QR code)
+    and the six words shown on joining."""
+
+    code = forms.CharField(
+        label="Your club's code",
+        max_length=40,
+        error_messages={
+            "required": "Type your club's code: your coach has it, and it's on the poster.",
+            "max_length": "That code is too long: club codes are 6 letters and numbers.",
+        },
+    )
     phrase = forms.CharField(
         label="Your recovery phrase",
         max_length=200,
-        help_text="The four words you were shown when you joined.",
+        help_text="The six words you were shown when you joined.",
         error_messages={
-            "required": "Type your four words.",
+            "required": "Type your recovery phrase.",
             "max_length": "That's too long for a recovery phrase.",
         },
     )
+
+
+class NewPhraseForm(forms.Form):
+    """A button: a new phrase for this member (the old one stops working)."""
 
 
 class ProposeForm(forms.Form):

@@ -64,7 +64,12 @@ class Participant(models.Model):
     previous_seen_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="The visit before the last, for 'new since your last visit'.",
+        help_text="The visit before the last.",
+    )
+    notices_seen_upto = models.PositiveBigIntegerField(
+        default=0,
+        help_text="The last `ProposalEvent` id of the answer notice this member has seen: "
+        "news about their ideas and the ideas they support shows until they have seen it.",
     )
 
     objects = ParticipantQuerySet.as_manager()
@@ -429,12 +434,26 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     handled_note = models.TextField(blank=True)
+    # Who is emailed about it: the club's coaches, or the partner's leads when the club
+    # has none, or nobody (then no one may be said to have been told).
+    alert_to = models.CharField(
+        max_length=10,
+        choices=[("coaches", "The club's coaches"), ("leads", "The partner's leads")],
+        blank=True,
+    )
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    alert_attempts = models.PositiveSmallIntegerField(default=0)
+    alert_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
 
     def __str__(self):
         return f"Concern in {self.club} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def alert_failing(self) -> bool:
+        return bool(self.alert_to) and self.alerted_at is None and self.alert_attempts > 0
 
 
 class Learning(models.Model):
@@ -462,3 +481,53 @@ class Learning(models.Model):
 
     def __str__(self):
         return f"Learning in {self.club} on {self.recorded_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """A reminder email sent to a user on a day, so a second run that day sends none."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due in two days"
+        DIGEST = "digest", "Weekly: what needs you"
+        RED_SUMMARY = "red", "Weekly: clubs' red indicators"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} on {self.on}"
+
+
+class PushSubscription(models.Model):
+    """A phone that asked to be told when the member's idea, or one they support, gets an
+    answer. Off until the member turns it on; goes with them (delete my data) or when they
+    turn it off. Holds only what the browser's push service needs to reach the phone."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # One phone in two clubs has one endpoint and two members.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "endpoint"], name="push_one_per_member_and_phone"
+            )
+        ]
+
+    def __str__(self):
+        return f"Push to {self.participant}"
+
+    def as_subscription_info(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

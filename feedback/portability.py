@@ -11,6 +11,7 @@ database is the same record, down to the ids that indicators cite as evidence.
 """
 
 import json
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +29,13 @@ from feedback.models import (
     Round,
     Support,
 )
-from feedback.words import new_participant_key, new_recovery_phrase, phrase_hash
+from feedback.words import new_participant_key
 
 FORMAT = "coproduce-club-record/1"
 
-# Fields never exported: secrets, and links to staff accounts.
-NEVER = {"key", "recovery_hash", "join_code", "join_code_rotated_at"}
+# Fields never exported: secrets, links to staff accounts, and a pointer into this
+# database's event ids (an imported member starts with every answer notice unseen).
+NEVER = {"key", "recovery_hash", "join_code", "join_code_rotated_at", "notices_seen_upto"}
 STAFF_LINKS = {
     "recorded_by",
     "created_by",
@@ -176,7 +178,8 @@ def import_club(data: dict[str, Any], *, slug: str | None = None) -> Club:
                 deferred_self_links.append((old_pk, row.pop("duplicate_of_id", None)))
             if model is Participant:
                 row["key"] = new_participant_key()
-                row["recovery_hash"] = phrase_hash(new_recovery_phrase() + " " + row["key"])
+                # A phrase nobody knows: an imported member cannot be recovered into.
+                row["recovery_hash"] = secrets.token_hex(32)
             obj = _build(model, row, pk_map)
             if old_pk in taken:
                 obj.pk = None

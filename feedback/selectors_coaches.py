@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
-from clubs.models import Aspect, AspectChange, AspectStatus, Club
+from clubs.models import Aspect, AspectChange, AspectStatus, Club, ClubCoach, PartnerRole
 from clubs.permissions import managed_clubs
 from coproduce.http import link_maker
 from feedback.indicators.core import Window
@@ -80,6 +80,7 @@ class NeedsYou:
     changes_due: list[Waiting] = field(default_factory=list)
     deferrals_due: list[Waiting] = field(default_factory=list)
     concerns: list[Waiting] = field(default_factory=list)
+    gets_weekly_email: bool = False
 
     @property
     def total(self) -> int:
@@ -103,8 +104,15 @@ def _managed_ids(user) -> QuerySet:
 def needs_you(*, user, today: date | None = None) -> NeedsYou:
     """Everything across the user's clubs that waits for a coach, oldest first. Three queries."""
     today = today or timezone.localdate()
-    clubs = list(managed_clubs(user).order_by("name"))
-    result = NeedsYou(clubs=clubs)
+    # Coaches and leads get the Monday email (and may turn it off here).
+    coaches_it = ClubCoach.objects.filter(club=OuterRef("pk"), user_id=user.pk)
+    leads_it = PartnerRole.objects.filter(
+        partner=OuterRef("partner"), user_id=user.pk, role=PartnerRole.Role.LEAD
+    )
+    clubs = list(
+        managed_clubs(user).annotate(weekly=Exists(coaches_it) | Exists(leads_it)).order_by("name")
+    )
+    result = NeedsYou(clubs=clubs, gets_weekly_email=any(c.weekly for c in clubs))
     if not clubs:
         return result
     club_ids = [c.pk for c in clubs]

@@ -205,7 +205,8 @@ class ClubHome:
     open_proposals: list
     answered: list
     mine: list
-    new_since: list
+    notices: list
+    notices_upto: int
 
 
 def _answered_changes(proposal_ids: list[int], aspects: list[Aspect]) -> dict[int, list]:
@@ -228,6 +229,79 @@ def _answered_changes(proposal_ids: list[int], aspects: list[Aspect]) -> dict[in
         link["aspect"] = by_id[link["aspect_id"]]
         changes[link["proposal_id"]].append(link)
     return changes
+
+
+# What the answer notice tells a member: about their own ideas, every step a coach
+# takes; about ideas they support, the answer and what was done.
+NOTICE_KINDS_MINE = (
+    Kind.PUBLISHED,
+    Kind.RETURNED,
+    Kind.ACKNOWLEDGED,
+    Kind.DECIDED,
+    Kind.REOPENED,
+    Kind.MERGED,
+    Kind.CHANGE_RECORDED,
+    Kind.DONE,
+)
+NOTICE_KINDS_SUPPORTED = (
+    Kind.DECIDED,
+    Kind.REOPENED,
+    Kind.MERGED,
+    Kind.CHANGE_RECORDED,
+    Kind.DONE,
+)
+NOTICE_EVENTS_SHOWN = 60
+
+
+@dataclass
+class Notice:
+    """One idea with news for the member: its steps since they last looked, oldest first."""
+
+    proposal: Proposal
+    steps: list = field(default_factory=list)
+
+
+def answer_notices(
+    *, participant: Participant, today: date, urls: IdeaUrls | None = None
+) -> tuple[list[Notice], int]:
+    """What happened to the member's ideas and the ideas they support that they have not
+    seen yet (`Participant.notices_seen_upto`), newest news first, and the last event id
+    shown (what "Got it" marks as seen). One query.
+    """
+    urls = urls or IdeaUrls(participant.club.slug)
+    events = list(
+        ProposalEvent.objects.filter(
+            Q(proposal__author_id=participant.pk, kind__in=NOTICE_KINDS_MINE)
+            | Q(
+                kind__in=NOTICE_KINDS_SUPPORTED,
+                proposal__in=Support.objects.filter(participant_id=participant.pk).values(
+                    "proposal_id"
+                ),
+            )
+            # An idea taken off the board is no longer its supporters' to read about.
+            & ~Q(proposal__state=State.ESCALATED),
+            pk__gt=participant.notices_seen_upto,
+            proposal__club_id=participant.club_id,
+        )
+        .select_related("proposal__author")
+        .order_by("-id")[:NOTICE_EVENTS_SHOWN]
+    )
+    notices: dict[int, Notice] = {}
+    for event in events:
+        proposal = event.proposal
+        notice = notices.get(proposal.pk)
+        if notice is None:
+            shown = _shown(
+                partial(getattr, proposal), participant=participant, today=today, urls=urls
+            )
+            for name, value in shown.items():
+                setattr(proposal, name, value)
+            notice = notices[proposal.pk] = Notice(proposal=proposal)
+        words = _event_words(event, proposal, notice.proposal.is_mine)
+        if words:
+            notice.steps.insert(0, Step(at=event.at, words=words))
+    upto = events[0].pk if events else participant.notices_seen_upto
+    return [n for n in notices.values() if n.steps], upto
 
 
 def member_home(*, participant: Participant, today: date) -> ClubHome:
@@ -291,31 +365,7 @@ def member_home(*, participant: Participant, today: date) -> ClubHome:
         today,
         urls,
     )
-    new_since = []
-    since = participant.previous_seen_at
-    if since is not None:
-        new_since = _rows(
-            Proposal.objects.filter(
-                Q(club_id=club.pk),
-                Q(
-                    author=participant,
-                    state__in=[*ANSWERED_STATES, State.RETURNED, *OPEN_STATES],
-                )
-                & (
-                    Q(published_at__gt=since)
-                    | Q(decided_at__gt=since)
-                    | Q(done_at__gt=since)
-                    | Q(state=State.RETURNED, updated_at__gt=since)
-                )
-                | Q(supported, state__in=ANSWERED_STATES)
-                & (Q(decided_at__gt=since) | Q(done_at__gt=since)),
-            )
-            .order_by("-updated_at", "-id")
-            .values(*ROW_FIELDS)[:MINE_SHOWN],
-            participant,
-            today,
-            urls,
-        )
+    notices, notices_upto = answer_notices(participant=participant, today=today, urls=urls)
     return ClubHome(
         participant=participant,
         aspects=aspects,
@@ -325,7 +375,8 @@ def member_home(*, participant: Participant, today: date) -> ClubHome:
         open_proposals=open_proposals,
         answered=answered,
         mine=mine,
-        new_since=new_since,
+        notices=notices,
+        notices_upto=notices_upto,
     )
 
 
@@ -529,6 +580,7 @@ def my_data(*, participant: Participant) -> dict:
             "joined_at": when(participant.joined_at),
             "last_seen_at": when(participant.last_seen_at),
             "previous_seen_at": when(participant.previous_seen_at),
+            "news_seen_up_to_event": participant.notices_seen_upto,
         },
         "proposals": proposal_rows,
         "supports": [

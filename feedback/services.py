@@ -16,8 +16,9 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import Aspect, AspectChange, AspectStatus, Club, User
+from clubs.models import Aspect, AspectChange, AspectStatus, Club, PartnerRole, User
 from clubs.services import aspect_update
+from coproduce.tasks import enqueue_with_transaction
 from feedback import rules, states
 from feedback.models import (
     CHANGE_OUTCOMES,
@@ -34,9 +35,11 @@ from feedback.models import (
     State,
     Support,
 )
+from feedback.push import push_answer
 from feedback.words import (
     has_contact_details,
     is_generated_pseudonym,
+    legacy_phrase_hash,
     new_participant_key,
     new_recovery_phrase,
     phrase_hash,
@@ -97,11 +100,7 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         raise ValidationError(
             "Someone in this club already has that name. Pick another.", code="pseudonym_taken"
         )
-    for _ in range(10):
-        phrase = new_recovery_phrase()
-        digest = phrase_hash(phrase)
-        if not Participant.objects.filter(recovery_hash=digest).exists():
-            break
+    phrase, digest = _new_phrase(club_id=club.pk)
     now = _now()
     participant = Participant.objects.create(
         club=club,
@@ -110,24 +109,51 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         key=new_participant_key(),
         recovery_hash=digest,
         last_seen_at=now,
+        # News from before they joined is not news to them.
+        notices_seen_upto=ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0,
     )
     return participant, phrase
 
 
-def participant_recover(*, phrase: str) -> Participant:
-    participant = Participant.objects.filter(recovery_hash=phrase_hash(phrase)).first()
+def _new_phrase(*, club_id: int) -> tuple[str, str]:
+    """A fresh recovery phrase and its hash (66 bits: a clash is all but impossible,
+    and the unique hash column would refuse one)."""
+    for _ in range(10):
+        phrase = new_recovery_phrase()
+        digest = phrase_hash(phrase, club_id=club_id)
+        if not Participant.objects.filter(recovery_hash=digest).exists():
+            break
+    return phrase, digest
+
+
+def participant_recover(*, club: Club, phrase: str) -> Participant:
+    """The member of `club` whose recovery phrase this is. Phrases given before clubs'
+    codes were asked for (four words, hashed alone) still work, in their own club only."""
+    participant = Participant.objects.filter(
+        club=club,
+        recovery_hash__in=[phrase_hash(phrase, club_id=club.pk), legacy_phrase_hash(phrase)],
+    ).first()
     if participant is None:
         raise ValidationError(
-            "We couldn't find that phrase. Check the words and try again.", code="unknown_phrase"
+            "That club code and phrase don't go together. Check both and try again.",
+            code="unknown_phrase",
         )
     return participant
 
 
-def participant_visit(*, participant: Participant, gap: timedelta = timedelta(hours=1)) -> None:
-    """Records a visit; 'new since your last visit' compares with the previous one.
+@transaction.atomic
+def participant_new_phrase(*, participant: Participant) -> str:
+    """Gives the member a new recovery phrase, shown once; the old one stops working."""
+    phrase, digest = _new_phrase(club_id=participant.club_id)
+    participant.recovery_hash = digest
+    participant.save(update_fields=["recovery_hash"])
+    return phrase
 
-    Visits closer together than `gap` count as one, so reloading a page does not
-    hide what is new.
+
+def participant_visit(*, participant: Participant, gap: timedelta = timedelta(hours=1)) -> None:
+    """Records a visit (retention counts from the last one).
+
+    Visits closer together than `gap` count as one, so reloading a page writes nothing.
     """
     now = _now()
     if participant.last_seen_at and now - participant.last_seen_at < gap:
@@ -136,6 +162,17 @@ def participant_visit(*, participant: Participant, gap: timedelta = timedelta(ho
         previous_seen_at=F("last_seen_at"), last_seen_at=now
     )
     participant.previous_seen_at, participant.last_seen_at = participant.last_seen_at, now
+
+
+def notices_mark_seen(*, participant: Participant, upto: int) -> None:
+    """The member has seen their answer notice up to event `upto`; it never goes back,
+    and never past the news that exists (a forged `upto` cannot hide what comes next)."""
+    last = ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    upto = min(max(upto, participant.notices_seen_upto), last)
+    Participant.objects.filter(pk=participant.pk, notices_seen_upto__lt=upto).update(
+        notices_seen_upto=upto
+    )
+    participant.notices_seen_upto = upto
 
 
 @transaction.atomic
@@ -159,6 +196,15 @@ def participant_delete(*, participant: Participant) -> None:
     # Supports on decided proposals are kept only as the decision's count.
     Support.objects.filter(participant=participant).delete()
     participant.delete()
+
+
+@transaction.atomic
+def user_weekly_digest_set(*, user: User, on: bool) -> User:
+    """A coach's choice of the Monday 'what needs you' email (reminders of things due
+    in two days are not optional: they keep promises to young people)."""
+    user.weekly_digest = on
+    user.save(update_fields=["weekly_digest"])
+    return user
 
 
 # --- Rounds --------------------------------------------------------------------
@@ -561,6 +607,7 @@ def proposal_decide(
     proposal.save()
     if outcome == Outcome.DUPLICATE:
         _merge_supports(source=proposal, target=duplicate_of, by=by)
+    push_answer(proposal=proposal)
     return decision
 
 
@@ -697,6 +744,78 @@ def listened_answer_record(
 # --- Safeguarding and learning ------------------------------------------------------
 
 
+def concern_recipients(*, club: Club) -> tuple[str, list[str]]:
+    """Who is emailed about a concern in `club`: ("coaches", their emails), or the
+    partner's leads when the club has no active coach, or ("", []) when nobody can be."""
+    coaches = list(
+        club.coach_assignments.filter(user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if coaches:
+        return "coaches", coaches
+    leads = list(
+        PartnerRole.objects.filter(
+            partner_id=club.partner_id, role=PartnerRole.Role.LEAD, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return ("leads", leads) if leads else ("", [])
+
+
+CONCERN_ALERT_ATTEMPTS = 5
+
+
+def concern_alert_send(*, concern_id: int) -> str:
+    """Emails a concern's alert (no words of the concern itself: they stay in Coproduce).
+
+    A failed send is recorded on the concern ("Needs you" shows it) and tried again
+    later, with a growing wait, where the task backend can defer; at most
+    `CONCERN_ALERT_ATTEMPTS` times in all.
+    """
+    concern = Concern.objects.select_related("club").filter(pk=concern_id).first()
+    if concern is None or concern.alerted_at is not None:
+        return "nothing to send"
+    alert_to, emails = concern_recipients(club=concern.club)
+    if not emails:
+        Concern.objects.filter(pk=concern.pk).update(alert_to="")
+        return "nobody to tell"
+    club = concern.club
+    try:
+        send_mail(
+            subject=f"Concern reported in {club.name}",
+            message=(
+                f"A member of {club.name} has reported a concern.\n"
+                f"Read it and act on it in Coproduce: {_site_url(reverse('feedback:needs-you'))}\n"
+                "If a young person is in danger, call 999."
+            ),
+            from_email=None,
+            recipient_list=emails,
+        )
+    except Exception as error:  # any failure of the mail server: record, retry
+        attempts = concern.alert_attempts + 1
+        Concern.objects.filter(pk=concern.pk).update(
+            alert_to=alert_to, alert_attempts=attempts, alert_error=str(error)[:200]
+        )
+        if attempts < CONCERN_ALERT_ATTEMPTS:
+            from feedback.tasks import concern_alert_send as task
+
+            if task.get_backend().supports_defer:
+                wait = timedelta(minutes=5 * 2 ** (attempts - 1))
+                task.using(run_after=_now() + wait).enqueue(concern.pk)
+        return "failed"
+    Concern.objects.filter(pk=concern.pk).update(
+        alert_to=alert_to, alerted_at=_now(), alert_error=""
+    )
+    return "sent"
+
+
+def _site_url(path: str) -> str:
+    """A full link for an email (the one link an email holds)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @transaction.atomic
 def concern_report(
     *, participant: Participant, text: str, proposal: Proposal | None = None
@@ -709,29 +828,18 @@ def concern_report(
         raise ValidationError({"text": "Keep it to 2,000 characters."}, code="max_length")
     if proposal is not None and proposal.club_id != participant.club_id:
         proposal = None
+    alert_to, _emails = concern_recipients(club=participant.club)
     concern = Concern.objects.create(
-        club=participant.club, participant=participant, proposal=proposal, text=text
+        club=participant.club,
+        participant=participant,
+        proposal=proposal,
+        text=text,
+        alert_to=alert_to,
     )
-    recipients = list(
-        participant.club.coach_assignments.filter(user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-    if recipients:
-        url = reverse("feedback:needs-you")
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Concern reported in {participant.club.name}",
-                message=(
-                    f"A member of {participant.club.name} has reported a concern.\n"
-                    f"Read it and act on it in Coproduce: {url}\n"
-                    "If a young person is in danger, call 999."
-                ),
-                from_email=None,
-                recipient_list=recipients,
-                fail_silently=True,
-            )
-        )
+    if alert_to:
+        from feedback.tasks import concern_alert_send
+
+        enqueue_with_transaction(concern_alert_send, concern.pk)
     return concern
 
 

@@ -9,6 +9,7 @@ proposal = club + "proposals/<int:pk>/"
 
 urlpatterns = [
     path("coach/needs-you/", coaches.needs_you, name="needs-you"),
+    path("coach/weekly-email/", coaches.weekly_digest, name="weekly-digest"),
     path("coach/moderation/", coaches.moderation, name="moderation"),
     path(proposal, coaches.proposal_detail, name="coach-proposal"),
     path(proposal + "publish/", coaches.proposal_publish, name="coach-proposal-publish"),

@@ -1,13 +1,16 @@
 """Friendly words for pseudonyms and recovery phrases, and a contact-details check.
 
 Pseudonyms are picked from suggestions (never typed), so a real name can't be
-one. Recovery phrases are four words from a 256-word list (32 bits), looked up
-by hash and rate-limited.
+one. Recovery phrases are six words from a list of more than 2,048 words fit
+for children (over 66 bits), checked together with the club's code: only a hash
+of the club and the phrase is stored, and recovery attempts are rate-limited.
 """
 
 import hashlib
 import re
 import secrets
+
+from mnemonic import Mnemonic
 
 ADJECTIVES = (
     "Agile Amber Bold Brave Bright Brisk Calm Clever Cosmic Crimson Daring Dashing Eager "
@@ -26,7 +29,7 @@ ANIMALS = (
     "Wolf Wombat Yak Zebra"
 ).split()
 
-PHRASE_WORDS = (
+_FRIENDLY_WORDS = (
     "acorn actor album alley anchor angle apple apron arch arrow atlas attic autumn badge "
     "bagel baker ball bamboo banjo barn basket beach beacon bean bell bench berry bike "
     "biscuit blanket block boat bonnet boot bottle bowl branch bread brick bridge brook "
@@ -47,9 +50,43 @@ PHRASE_WORDS = (
     "stamp star stone storm sugar summit sunset table tablet teapot tent ticket tiger "
     "toast tomato tower tractor train treasure tulip tunnel turtle umbrella valley "
     "velvet violin volcano wagon waffle wallet whistle window winter wizard yacht yogurt zebra"
-).split()[:256]
+).split()
 
-PHRASE_LENGTH = 4
+# BIP39 words a young person should not be handed as their secret: violence, weapons,
+# crime, drink, drugs, gambling, illness, death, sadness, insults, bodies, romance.
+UNSUITABLE = frozenset(
+    (
+        "abuse accident accuse addict adult affair alcohol anger angry anxiety armed army "
+        "arrest assault attack awful bachelor betray bitter blade blame blast bleak blind "
+        "blood bomb bullet bunker cage cannon casino cigar clinic crash crazy crime cruel "
+        "damage danger dead debris demise denial despair destroy disease dismiss disorder "
+        "divorce dose drastic drink drunk dumb dwarf enemy erode evil execute exhaust exile "
+        "expose false fatal fat fatigue fault female fever flee foster fragile fury garbage "
+        "gloom gossip grief grunt guilt gun harsh hazard horror husband ignore ill illegal "
+        "illness inflict inhale inject injury inmate insane isolate jealous junk kidnap kill "
+        "kiss lazy liar lonely lottery mad male marriage misery naive naked nasty neglect "
+        "nuclear orphan panic pill pistol poison poverty prison punch reject riot rifle "
+        "romance rude sad sadness satoshi sex shock shoot sick siege skull slam slim smoke "
+        "soldier stomach suffer suicide suspect swear sword symptom tattoo tobacco toilet "
+        "tragic trap trash trigger ugly unfair unhappy upset useless vicious victim virus "
+        "void war warfare warrior weapon wife wine witness wreck"
+    ).split()
+)
+
+# The BIP39 English list without the unsuitable words, topped up with the friendly words
+# above and the pseudonyms' words so the list stays above 2,048 (11 bits a word).
+PHRASE_WORDS = tuple(
+    sorted(
+        {
+            *(w for w in Mnemonic("english").wordlist if w not in UNSUITABLE),
+            *_FRIENDLY_WORDS,
+            *(w.lower() for w in (*ADJECTIVES, *ANIMALS)),
+        }
+        - UNSUITABLE
+    )
+)
+
+PHRASE_LENGTH = 6
 
 
 def pseudonym_suggestions(count: int = 6, taken: set[str] | frozenset = frozenset()) -> list[str]:
@@ -77,7 +114,14 @@ def normalise_phrase(phrase: str) -> str:
     return " ".join(re.findall(r"[a-z]+", (phrase or "").lower()))
 
 
-def phrase_hash(phrase: str) -> str:
+def phrase_hash(phrase: str, *, club_id: int) -> str:
+    """What is stored of a recovery phrase: a hash of it within its club, so the same
+    words in another club are another phrase, and the words are never kept."""
+    return hashlib.sha256(f"coproduce:{club_id}:{normalise_phrase(phrase)}".encode()).hexdigest()
+
+
+def legacy_phrase_hash(phrase: str) -> str:
+    """How four-word phrases given before club codes were asked for are stored."""
     return hashlib.sha256(normalise_phrase(phrase).encode()).hexdigest()
 
 

@@ -62,6 +62,20 @@ def needs_you(request):
     return render(request, "feedback/needs_you.html", {"data": data})
 
 
+@require_POST
+@login_required
+def weekly_digest(request):
+    """Turns the Monday email (coaches: what needs you; leads: red indicators) on or off."""
+    if not request.user.partner_roles.exists():
+        raise PermissionDenied("Only coaches and partner leads get the weekly email.")
+    services.user_weekly_digest_set(user=request.user, on=request.POST.get("weekly_digest") == "on")
+    if request.user.weekly_digest:
+        messages.success(request, "You'll get an email of what needs you every Monday.")
+    else:
+        messages.success(request, "You won't get the Monday email any more.")
+    return redirect("feedback:needs-you")
+
+
 @require_GET
 @login_required
 def moderation(request):

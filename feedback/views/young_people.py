@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from clubs.models import Club, normalise_join_code
 from coproduce.http import safe_next_url
-from feedback import identity, services
+from feedback import identity, push, services
 from feedback import selectors_young_people as selectors
 from feedback.forms_young_people import (
     ConcernForm,
@@ -32,6 +33,7 @@ from feedback.forms_young_people import (
     JoinCodeForm,
     JoinForm,
     ListenedForm,
+    NewPhraseForm,
     ProposeForm,
     RecoverForm,
 )
@@ -98,7 +100,11 @@ def member_required(view):
         if participant is None:
             if identity.has_any_membership(request):
                 raise Http404("Not a member of this club.")
-            messages.info(request, "Join your club first: type the code your coach gave you.")
+            messages.info(
+                request,
+                "Join your club first: type the code your coach gave you. "
+                "Joined before on another phone? Get back in with your recovery phrase below.",
+            )
             return redirect("feedback:join")
         return view(request, participant, *args, **kwargs)
 
@@ -191,20 +197,38 @@ def join_code(request, code):
 @ratelimit(group="recover", key="ip", rate=_rate("recover"), method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def join_recover(request):
-    """Back on another phone with the four-word recovery phrase."""
-    form = RecoverForm(request.POST if request.method == "POST" else None)
+    """Back on another phone with the club's code and the recovery phrase."""
+    if request.method == "POST":
+        form = RecoverForm(request.POST)
+    else:
+        form = RecoverForm(initial={"code": normalise_join_code(request.GET.get("code", ""))})
     if request.method == "POST" and form.is_valid():
-        try:
-            participant = services.participant_recover(phrase=form.cleaned_data["phrase"])
-        except ValidationError as error:
-            form.add_error("phrase", error)
-        else:
-            messages.success(
-                request, f"Welcome back, {participant.pseudonym}! This phone remembers you now."
+        club = _find_club(form.cleaned_data["code"])
+        if club is None:
+            _check_join_guessing(request, failed=True)
+            form.add_error(
+                "code",
+                ValidationError(
+                    "We don't know that code. Check it with your coach: "
+                    "codes sometimes change, so an old one won't work.",
+                    code="unknown_code",
+                ),
             )
-            response = redirect("feedback:member-home", slug=participant.club.slug)
-            identity.remember(request, response, participant)
-            return response
+        else:
+            try:
+                participant = services.participant_recover(
+                    club=club, phrase=form.cleaned_data["phrase"]
+                )
+            except ValidationError as error:
+                form.add_error("phrase", error)
+            else:
+                messages.success(
+                    request,
+                    f"Welcome back, {participant.pseudonym}! This phone remembers you now.",
+                )
+                response = redirect("feedback:member-home", slug=club.slug)
+                identity.remember(request, response, participant)
+                return response
     return render(request, "feedback/young/recover.html", {"form": form})
 
 
@@ -230,9 +254,23 @@ def member_home(request, participant):
             "club": participant.club,
             "participant": participant,
             "home": home,
+            "notice_count": len(home.notices),
+            "push_key": settings.VAPID_PUBLIC_KEY if push.push_enabled() else "",
             "today": timezone.localdate(),
         },
     )
+
+
+@require_POST
+@member_required
+def notices_seen(request, participant):
+    """'Got it' under the answer notice: what it showed is now seen."""
+    try:
+        upto = int(request.POST.get("upto", ""))
+    except ValueError:
+        upto = 0
+    services.notices_mark_seen(participant=participant, upto=upto)
+    return redirect("feedback:member-home", slug=participant.club.slug)
 
 
 @ratelimit(group="propose", key=_phone_key, rate=_rate("propose"), method="POST", block=True)
@@ -450,7 +488,7 @@ def member_concern(request, participant):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_report(
+            concern = services.concern_report(
                 participant=participant,
                 text=form.cleaned_data["text"],
                 proposal=form.cleaned_data["proposal"],
@@ -461,13 +499,76 @@ def member_concern(request, participant):
             return render(
                 request,
                 "feedback/young/concern_sent.html",
-                {"club": participant.club, "participant": participant},
+                {"club": participant.club, "participant": participant, "concern": concern},
             )
     return render(
         request,
         "feedback/young/concern.html",
         {"club": participant.club, "participant": participant, "form": form},
     )
+
+
+# --- Web push (optional) ----------------------------------------------------------
+
+
+@require_POST
+@member_required
+def push_subscribe(request, participant):
+    """The club page's script posts this phone's push subscription (JSON)."""
+    try:
+        data = json.loads(request.body or b"{}")
+        keys = data.get("keys") or {}
+        push.push_subscribe(
+            participant=participant,
+            endpoint=str(data.get("endpoint", "")),
+            p256dh=str(keys.get("p256dh", "")),
+            auth=str(keys.get("auth", "")),
+        )
+    except (ValueError, AttributeError, ValidationError):
+        return HttpResponse("That subscription can't be used.", status=400)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@member_required
+def push_unsubscribe(request, participant):
+    """Turns notifications off (works without JavaScript too)."""
+    push.push_unsubscribe(participant=participant)
+    if request.headers.get("Accept") == "application/json":
+        return HttpResponse(status=204)
+    messages.success(request, "Done: no more notifications on your phones.")
+    return redirect("feedback:member-home", slug=participant.club.slug)
+
+
+def _static_text(name: str, content_type: str) -> HttpResponse:
+    """A file from static/ served from the site's root (a service worker's scope is
+    where it is served from)."""
+    path = finders.find(name)
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def service_worker(request):
+    return _static_text("js/sw.js", "application/javascript; charset=utf-8")
+
+
+@require_GET
+def manifest(request):
+    return _static_text("manifest.webmanifest", "application/manifest+json")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@member_required
+def member_new_phrase(request, participant):
+    """A new recovery phrase, shown once; the old one stops working."""
+    context = {"club": participant.club, "participant": participant}
+    if request.method == "POST" and NewPhraseForm(request.POST).is_valid():
+        context["phrase"] = services.participant_new_phrase(participant=participant)
+    return render(request, "feedback/young/new_phrase.html", context)
 
 
 @require_GET

@@ -13,6 +13,7 @@ from bench import report
 from bench.report import percentile
 from bench.seed import Scale, recovery_phrase, seed
 from clubs.models import HOME_COUNTY, AspectChange, Club, District, Partner, User
+from feedback import models as feedback_models
 from feedback.models import (
     CHANGE_OUTCOMES,
     Decision,
@@ -100,7 +101,9 @@ def test_aspects_hold_the_value_of_their_latest_change(seeded):
 
 def test_recovery_phrases_find_their_participant(seeded):
     participant = Participant.objects.order_by("pk")[5]
-    assert participant.recovery_hash == phrase_hash(recovery_phrase(participant.pk))
+    assert participant.recovery_hash == phrase_hash(
+        recovery_phrase(participant.pk), club_id=participant.club_id
+    )
     phrases = {recovery_phrase(pk) for pk in range(1, 5_000)}
     assert len(phrases) == 4_999
 
@@ -197,3 +200,14 @@ def test_districts_beyond_the_county_form_counties_of_fourteen(db):
     )  # fmt: skip
     counties = Counter(District.objects.values_list("county", flat=True))
     assert counties == {HOME_COUNTY: 14, "Synthetic county 1": 14, "Synthetic county 2": 2}
+
+
+def test_members_have_seen_the_news_before_their_last_visit(seeded):
+    members = list(Participant.objects.order_by("pk")[:20])
+    assert any(m.notices_seen_upto for m in members)
+    for participant in members:
+        before = feedback_models.ProposalEvent.objects.filter(
+            proposal__club_id=participant.club_id, at__lte=participant.last_seen_at
+        ).order_by("-pk")
+        expected = before.first().pk if before.exists() else 0
+        assert participant.notices_seen_upto == expected

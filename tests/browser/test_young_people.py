@@ -90,7 +90,7 @@ def join(page, site, club, shots=None, checker=None):
     page.get_by_role("button", name=f"Join {club.name}").click()
     page.get_by_role("heading", name="Your recovery phrase").wait_for()
     phrase = page.get_by_test_id("recovery-phrase").inner_text()
-    assert len(phrase.split()) == 4
+    assert len(phrase.split()) == 6
     if shots:
         check(page, shots, "joined", checker)
     page.get_by_role("link", name="Go to my club").click()
@@ -98,6 +98,7 @@ def join(page, site, club, shots=None, checker=None):
     # The heading shows before the deferred htmx has run; a tap before then is a plain
     # form post (the no-JavaScript path), which a busy CI machine once took.
     page.wait_for_load_state("load")
+    return phrase
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -1,6 +1,6 @@
 """A young person's club page: what can change, ideas, "you said, we did", what's new."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -135,39 +135,6 @@ def test_a_returned_idea_shows_the_reason_and_an_edit_link_to_its_author(world):
     assert reverse("feedback:proposal-edit", args=[world.club.slug, proposal.pk]) in html
 
 
-def test_new_since_your_last_visit_lists_answers_to_my_ideas_and_ideas_i_supported(world):
-    tz = timezone.get_current_timezone()
-    with time_machine.travel(datetime(2026, 3, 1, 17, 0, tzinfo=tz), tick=False):
-        author, fan, bystander = (factories.make_participant(world.club) for _ in range(3))
-        mine = factories.make_published(author, world.coach, title="My idea")
-        backed = factories.make_published(bystander, world.coach, title="Backed idea")
-        other = factories.make_published(bystander, world.coach, title="Other idea")
-        services.support_toggle(proposal=backed, participant=author)
-        services.support_toggle(proposal=mine, participant=fan)
-    with time_machine.travel(datetime(2026, 3, 2, 17, 0, tzinfo=tz), tick=False):
-        assert home(phone_of(author), world.club).status_code == 200  # a visit
-    with time_machine.travel(datetime(2026, 3, 5, 12, 0, tzinfo=tz), tick=False):
-        for p in (mine, backed, other):
-            services.proposal_decide(
-                proposal=p,
-                by=world.coach,
-                outcome=Outcome.TRIAL,
-                answer="We'll try it for a month.",
-            )
-    with time_machine.travel(datetime(2026, 3, 9, 17, 0, tzinfo=tz), tick=False):
-        html = home(phone_of(author), world.club).content.decode()
-    new = html.split("New since your last visit")[1].split("</section>")[0]
-    assert "My idea" in new
-    assert "Backed idea" in new
-    assert "Other idea" not in new
-    # A quick reload does not hide what is new.
-    with time_machine.travel(datetime(2026, 3, 9, 17, 10, tzinfo=tz), tick=False):
-        assert (
-            "Backed idea"
-            in home(phone_of(author), world.club).content.decode().split("Next session")[0]
-        )
-
-
 def build_club(world, n):
     """n members, each with a published idea about a different aspect, each supported n-1 times."""
     club = world.club
@@ -203,7 +170,7 @@ def test_the_club_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     with time_machine.travel(later, tick=False):
         home(client, world.club)  # records this visit: the one before it is now known
     # participant, aspects, upcoming changes, rounds, open ideas, answered ideas,
-    # their changes, my ideas, new since my last visit
+    # their changes, my ideas, the answer notice
     with (
         time_machine.travel(later + timedelta(minutes=5), tick=False),
         django_assert_num_queries(9),

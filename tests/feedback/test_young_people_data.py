@@ -39,6 +39,7 @@ def test_a_participant_stores_no_personal_data():
         "joined_at",
         "last_seen_at",
         "previous_seen_at",
+        "notices_seen_upto",
     }
     forbidden = ("name", "email", "phone", "birth", "dob", "postcode", "address", "ip", "location")
     for name in names - {"pseudonym"}:

@@ -66,7 +66,7 @@ def test_joining_creates_a_participant_sets_the_cookie_and_shows_the_phrase_once
     participant = Participant.objects.get(club=world.club, pseudonym=name)
     html = response.content.decode()
     phrase = re.search(r'data-testid="recovery-phrase">([^<]+)<', html).group(1)
-    assert len(phrase.split()) == 4
+    assert len(phrase.split()) == 6
     assert "only once" in html
     assert "no-store" in response.headers["Cache-Control"]
     morsel = response.cookies[settings.PARTICIPANT_COOKIE_NAME]
@@ -166,7 +166,10 @@ def test_recovering_with_the_phrase_puts_the_phone_back_in_the_club(client, worl
     )
     phrase = re.search(r'data-testid="recovery-phrase">([^<]+)<', joined.content.decode()).group(1)
     other_phone = Client()
-    response = other_phone.post(reverse("feedback:join-recover"), {"phrase": phrase.upper()})
+    response = other_phone.post(
+        reverse("feedback:join-recover"),
+        {"code": world.club.join_code.lower(), "phrase": f"  {phrase.upper()} "},
+    )
     assert response.status_code == 302
     assert response.url == reverse("feedback:member-home", args=[world.club.slug])
     assert cookie_keys_of(other_phone) == [Participant.objects.get().key]
@@ -175,9 +178,11 @@ def test_recovering_with_the_phrase_puts_the_phone_back_in_the_club(client, worl
 
 @pytest.mark.parametrize("phrase", ["apple apple apple apple", "", "x" * 300, "\x00"])
 def test_a_wrong_phrase_gets_a_message(client, world, phrase):
-    response = client.post(reverse("feedback:join-recover"), {"phrase": phrase})
+    response = client.post(
+        reverse("feedback:join-recover"), {"code": world.club.join_code, "phrase": phrase}
+    )
     assert response.status_code == 200
-    assert 'class="invalid-feedback' in response.content.decode()
+    assert 'id="phrase-error"' in response.content.decode()
     assert settings.PARTICIPANT_COOKIE_NAME not in response.cookies
 
 
@@ -223,7 +228,10 @@ def test_right_codes_do_not_count_against_a_class_joining_together(world):
 @override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "recover": "3/h"})
 def test_recovery_attempts_are_rate_limited(client, world):
     statuses = [
-        client.post(reverse("feedback:join-recover"), {"phrase": "bad words here now"}).status_code
+        client.post(
+            reverse("feedback:join-recover"),
+            {"code": world.club.join_code, "phrase": "bad words here now"},
+        ).status_code
         for _ in range(5)
     ]
     assert statuses[:3] == [200] * 3
@@ -241,5 +249,5 @@ def test_recovering_on_a_phone_already_in_the_club_as_someone_else_keeps_one_ide
     me, phrase = services.participant_join(
         club=world.club, pseudonym=pseudonym_suggestions(1, taken=taken)[0], age_band="16_17"
     )
-    client.post(reverse("feedback:join-recover"), {"phrase": phrase})
+    client.post(reverse("feedback:join-recover"), {"code": world.club.join_code, "phrase": phrase})
     assert set(cookie_keys_of(client)) == {me.key, elsewhere.key}
