@@ -450,6 +450,8 @@ class _Builder:
                 kwargs["answer"] = f"We can't change the {aspect.name.lower()}: {REASON}"
             elif outcome == Outcome.DEFERRED:
                 kwargs["deferred_until"] = self.today + timedelta(days=30)
+            else:  # a change: its date is set below, as of the decision's day
+                kwargs["promised_by"] = self.today
             decision = services.proposal_decide(
                 proposal=proposals[n], by=self.coach, outcome=outcome, **kwargs
             )

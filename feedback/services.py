@@ -453,8 +453,10 @@ def proposal_acknowledge(
     if decide_by is None:
         raise ValidationError({"decide_by": "Say by when it will be decided."}, code="required")
     proposal = _locked(proposal)
-    if decide_by < timezone.localdate():
+    today = timezone.localdate()
+    if decide_by < today:
         raise ValidationError({"decide_by": "Choose a date from today on."}, code="past")
+    _check_not_after(proposal.club, "decide_by", decide_by, proposal.club.latest_decide_by(today))
     event = _transition(
         proposal=proposal,
         kind=Kind.ACKNOWLEDGED,
@@ -465,6 +467,15 @@ def proposal_acknowledge(
     proposal.decider, proposal.decide_by = decider, decide_by
     proposal.save(update_fields=["state", "acknowledged_at", "decider", "decide_by", "updated_at"])
     return proposal
+
+
+def _check_not_after(club: Club, field: str, day: date, latest: date) -> None:
+    """Dates young people are given stay within what the club can still do: its funding
+    (and, for a promised change, the sustain period after it)."""
+    if day > latest:
+        ends = "ends" if latest == club.funding_end else "and sustain period end"
+        message = f"Choose a date by {latest:%-d %B %Y}: {club.name}'s funding {ends} then."
+        raise ValidationError({field: ValidationError(message, code="after_funding")})
 
 
 def _is_real_reason(text: str) -> bool:
@@ -484,9 +495,19 @@ def proposal_decide(
     not_possible_aspect: Aspect | None = None,
     duplicate_of: Proposal | None = None,
     promised_by: date | None = None,
+    change_aspect: Aspect | None = None,
+    change_value: str = "",
+    change_effective: date | None = None,
 ) -> Decision:
-    """Records the club's decision and its public answer; keeps the supports at that moment."""
+    """Records the club's decision and its public answer; keeps the supports at that moment.
+
+    A decision is complete or refused: an adopted, adapted or trial idea either has its
+    change recorded now (`change_*`: the idea is then done) or a promised-by date within
+    the club's funding and sustain period; a deferral has its date, within the funding.
+    """
     answer, reason = (answer or "").strip(), (reason or "").strip()
+    change_value = (change_value or "").strip()
+    has_change = bool(change_aspect or change_value or change_effective)
     errors: dict[str, str] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = "Choose what you decided."
@@ -505,10 +526,26 @@ def proposal_decide(
         errors["deferred_until"] = "Choose a date after today."
     if outcome in CHANGE_OUTCOMES and promised_by is not None and promised_by < today:
         errors["promised_by"] = "Choose a date from today on."
+    if has_change and outcome not in CHANGE_OUTCOMES:
+        errors["change_aspect"] = "A change is recorded only for adopted, adapted or trial ideas."
+    elif has_change and not (change_aspect and change_value and change_effective):
+        errors["change_aspect"] = (
+            "To record the change, give the aspect, its new value and the date."
+        )
+    elif outcome in CHANGE_OUTCOMES and not has_change and promised_by is None:
+        errors["promised_by"] = (
+            "Say by when the change will happen, or record it now: "
+            "the young people will read the date."
+        )
     if errors:
         raise ValidationError(errors, code="invalid_decision")
 
     proposal = _locked(proposal)
+    if outcome == Outcome.DEFERRED:
+        club = proposal.club
+        _check_not_after(club, "deferred_until", deferred_until, club.latest_decide_by(today))
+    if outcome in CHANGE_OUTCOMES and promised_by is not None and not has_change:
+        _check_not_after(proposal.club, "promised_by", promised_by, proposal.club.sustain_end)
     if duplicate_of is not None:
         duplicate_of = _locked(duplicate_of)
     if not_possible_aspect is not None and not_possible_aspect.club_id != proposal.club_id:
@@ -548,7 +585,7 @@ def proposal_decide(
         answer=answer,
         reason=reason,
         deferred_until=deferred_until if outcome == Outcome.DEFERRED else None,
-        promised_by=promised_by if outcome in CHANGE_OUTCOMES else None,
+        promised_by=promised_by if outcome in CHANGE_OUTCOMES and not has_change else None,
         not_possible_aspect=not_possible_aspect if outcome == Outcome.NOT_POSSIBLE else None,
         aspect_status_when_proposed=status_when_proposed,
         moving_goalposts=was_negotiable,
@@ -566,6 +603,14 @@ def proposal_decide(
     proposal.save()
     if outcome == Outcome.DUPLICATE:
         _merge_supports(source=proposal, target=duplicate_of, by=by)
+    if has_change:
+        change_record(
+            aspect=change_aspect,
+            by=by,
+            new_value=change_value,
+            effective_date=change_effective,
+            proposals=[proposal],
+        )
     return decision
 
 

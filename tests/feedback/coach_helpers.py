@@ -25,7 +25,9 @@ def acknowledged(club, coach, title="Longer sessions", **kwargs):
 
 
 def adopted(club, coach, title="Music in the warm-up", promised_by=None, **kwargs):
+    """Adopted with a promised date (in two weeks unless given): a complete decision."""
     proposal = acknowledged(club, coach, title=title, **kwargs)
+    promised_by = promised_by or timezone.localdate() + timedelta(days=14)
     services.proposal_decide(
         proposal=proposal,
         by=coach,

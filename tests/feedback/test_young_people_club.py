@@ -88,6 +88,7 @@ def test_you_said_we_did_shows_the_answer_and_the_recorded_change(world, club_wi
         by=world.coach,
         outcome=Outcome.ADOPTED,
         answer="Good idea: the hall is free on Thursdays too.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=aspect(world.club, AspectKind.DAY),
@@ -108,7 +109,11 @@ def test_a_change_not_yet_in_effect_shows_the_old_day_and_when_it_changes(world,
     author = factories.make_participant(world.club)
     proposal = factories.make_published(author, world.coach)
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes from next month."
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes from next month.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     later = timezone.localdate() + timedelta(days=20)
     services.change_record(
@@ -153,6 +158,7 @@ def test_new_since_your_last_visit_lists_answers_to_my_ideas_and_ideas_i_support
                 by=world.coach,
                 outcome=Outcome.TRIAL,
                 answer="We'll try it for a month.",
+                promised_by=timezone.localdate() + timedelta(days=14),
             )
     with time_machine.travel(datetime(2026, 3, 9, 17, 0, tzinfo=tz), tick=False):
         html = home(phone_of(author), world.club).content.decode()
@@ -182,7 +188,11 @@ def build_club(world, n):
                 services.support_toggle(proposal=p, participant=other)
     decided = factories.make_published(members[0], world.coach, title="Decided one")
     services.proposal_decide(
-        proposal=decided, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes"
+        proposal=decided,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=aspects[0],

@@ -1,6 +1,7 @@
 """No personal data; download and delete my data; report a concern."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import (
@@ -63,7 +65,11 @@ def my_story(world):
     decided = factories.make_published(other, world.coach, title="Longer sessions")
     services.support_toggle(proposal=decided, participant=me)
     services.proposal_decide(
-        proposal=decided, by=world.coach, outcome=Outcome.TRIAL, answer="Let's try it."
+        proposal=decided,
+        by=world.coach,
+        outcome=Outcome.TRIAL,
+        answer="Let's try it.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.concern_report(participant=me, text="Someone was unkind", proposal=theirs)
     return me, mine, theirs, decided

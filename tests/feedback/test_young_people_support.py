@@ -1,6 +1,7 @@
 """Supporting ideas: a plain form POST or htmx, one each, never your own, never after a decision."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import Outcome, Proposal, Support
@@ -80,7 +82,11 @@ def test_an_author_cannot_support_their_own_idea(world, idea):
 @pytest.mark.django_db
 def test_a_decided_idea_cannot_be_supported(world, idea):
     services.proposal_decide(
-        proposal=idea, by=world.coach, outcome=Outcome.TRIAL, answer="We'll try it."
+        proposal=idea,
+        by=world.coach,
+        outcome=Outcome.TRIAL,
+        answer="We'll try it.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     client = phone_of(factories.make_participant(world.club))
     response = client.post(support_url(idea), HTTP_HX_REQUEST="true")
