@@ -174,7 +174,7 @@ def _withdraw_supports(young: dict, how_many: int) -> None:
         .values_list("proposal_id", flat=True)[:how_many]
     )
     for proposal in Proposal.objects.filter(pk__in=list(supported)):
-        services.support_toggle(proposal=proposal, participant=member)
+        services.support_set(proposal=proposal, participant=member)
 
 
 def count_queries(targets: dict, pages: list[Page] = PAGES) -> dict[str, dict]:

@@ -413,7 +413,7 @@ class _Builder:
 
     def _support(self, n, who, proposals):
         def step():
-            services.support_toggle(proposal=proposals[n], participant=who)
+            services.support_set(proposal=proposals[n], participant=who)
             Support.objects.filter(proposal=proposals[n], participant=who).update(
                 created_at=Proposal.objects.get(pk=proposals[n].pk).published_at
                 + timedelta(hours=3)

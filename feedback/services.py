@@ -149,12 +149,20 @@ def participant_block(*, participant: Participant, by: User, blocked: bool = Tru
 @transaction.atomic
 def participant_delete(*, participant: Participant) -> None:
     """Deletes a young person's data. Their supports on open proposals go (counts
-    drop); their proposals stay, shown as 'a former member'."""
+    drop); their proposals stay, shown as 'a former member'.
+
+    Exact under concurrency: the participant's row is locked first, so a second request
+    for the same person waits and then finds nothing to delete; the ideas' rows are
+    locked in one order, so two people deleting at once cannot deadlock.
+    """
+    if not Participant.objects.select_for_update().filter(pk=participant.pk).exists():
+        return  # already deleted by a request that went first
     open_ids = list(
         Support.objects.filter(
             participant=participant, proposal__state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
         ).values_list("proposal_id", flat=True)
     )
+    list(Proposal.objects.select_for_update().filter(pk__in=open_ids).order_by("pk").values("pk"))
     Proposal.objects.filter(pk__in=open_ids).update(support_count=F("support_count") - 1)
     # Supports on decided proposals are kept only as the decision's count.
     Support.objects.filter(participant=participant).delete()
@@ -409,8 +417,14 @@ def proposal_withdraw(*, proposal: Proposal, participant: Participant) -> Propos
 
 
 @transaction.atomic
-def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[bool, int]:
-    """Adds or withdraws the participant's support. Returns (supporting now, count)."""
+def support_set(
+    *, proposal: Proposal, participant: Participant, supporting: bool = True
+) -> tuple[bool, int]:
+    """Sets whether the participant supports the idea. Returns (supporting now, count).
+
+    Idempotent: the same request twice (a double tap, a stale page in a second tab)
+    leaves what the person asked for, never its reverse.
+    """
     _check_can_post(participant)
     # The row locked, with only what the checks and the count need: until the
     # commit no one else can change its count, so the new one is known without
@@ -428,13 +442,18 @@ def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[boo
         raise ValidationError(
             "This idea has been decided, so supports are closed.", code="not_open"
         )
-    deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
-    if deleted:
-        step, supporting = -1, False
+    # The idea's row is locked, so no other request of this person can add or remove
+    # their support between this check and the write.
+    if supporting:
+        mine = Support.objects.filter(proposal=proposal, participant=participant)
+        step = 0 if mine.exists() else 1
+        if step:
+            Support.objects.create(proposal=proposal, participant=participant)
     else:
-        Support.objects.create(proposal=proposal, participant=participant)
-        step, supporting = 1, True
-    Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
+        deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
+        step = -1 if deleted else 0
+    if step:
+        Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
     return supporting, proposal.support_count + step
 
 

@@ -59,7 +59,7 @@ def fill(world, n):
         member = factories.make_participant(club)
         factories.make_proposal(member, title=f"Waiting {i}", text=f"call 07700 900{i:03d} now")
         p = published(club, coach, title=f"Open {i}", round_=round_)
-        services.support_toggle(proposal=p, participant=member)
+        services.support_set(proposal=p, participant=member)
         acknowledged(club, coach, title=f"Looking {i}", aspect=day)
         adopted(club, coach, title=f"Promised {i}", promised_by=timezone.localdate())
         done = adopted(club, coach, title=f"Done {i}", aspect=day)

@@ -25,7 +25,7 @@ def support(proposal, n):
     club = proposal.club
     members = [factories.make_participant(club) for _ in range(n)]
     for m in members:
-        services.support_toggle(proposal=proposal, participant=m)
+        services.support_set(proposal=proposal, participant=m)
     proposal.refresh_from_db()
     return members
 
@@ -294,8 +294,8 @@ def test_a_duplicate_carries_its_supporters_and_author_over_counting_each_once(w
     both = support(target, 2)
     only_source = support(source, 2)
     for m in both:
-        services.support_toggle(proposal=source, participant=m)
-    services.support_toggle(proposal=source, participant=target.author)
+        services.support_set(proposal=source, participant=m)
+    services.support_set(proposal=source, participant=target.author)
     source.refresh_from_db()
     assert (target.support_count, source.support_count) == (2, 5)
 

@@ -142,7 +142,7 @@ def test_supporting_a_decided_idea_is_refused(world, member):
     )
     other = factories.make_participant(world.club)
     with pytest.raises(ValidationError) as refused:
-        services.support_toggle(proposal=proposal, participant=other)
+        services.support_set(proposal=proposal, participant=other)
     assert refused.value.code == "not_open"
     proposal.refresh_from_db()
     assert proposal.support_count == 0

@@ -69,7 +69,7 @@ def test_the_club_page_shows_the_session_and_both_aspect_lists(world, club_with_
 def test_published_ideas_show_with_their_counts_and_unpublished_ones_only_to_their_author(world):
     author, reader, fan = (factories.make_participant(world.club) for _ in range(3))
     shown = factories.make_published(author, world.coach, title="Music in the warm-up")
-    services.support_toggle(proposal=shown, participant=fan)
+    services.support_set(proposal=shown, participant=fan)
     factories.make_proposal(author, title="Waiting one")
     html = home(phone_of(reader), world.club).content.decode()
     assert "Music in the warm-up" in html
@@ -147,8 +147,8 @@ def test_new_since_your_last_visit_lists_answers_to_my_ideas_and_ideas_i_support
         mine = factories.make_published(author, world.coach, title="My idea")
         backed = factories.make_published(bystander, world.coach, title="Backed idea")
         other = factories.make_published(bystander, world.coach, title="Other idea")
-        services.support_toggle(proposal=backed, participant=author)
-        services.support_toggle(proposal=mine, participant=fan)
+        services.support_set(proposal=backed, participant=author)
+        services.support_set(proposal=mine, participant=fan)
     with time_machine.travel(datetime(2026, 3, 2, 17, 0, tzinfo=tz), tick=False):
         assert home(phone_of(author), world.club).status_code == 200  # a visit
     with time_machine.travel(datetime(2026, 3, 5, 12, 0, tzinfo=tz), tick=False):
@@ -185,7 +185,7 @@ def build_club(world, n):
         )
         for other in members:
             if other != member:
-                services.support_toggle(proposal=p, participant=other)
+                services.support_set(proposal=p, participant=other)
     decided = factories.make_published(members[0], world.coach, title="Decided one")
     services.proposal_decide(
         proposal=decided,

@@ -61,9 +61,9 @@ def my_story(world):
         proposal=mine, participant=me, answer="partly", comment="Fair enough"
     )
     theirs = factories.make_published(other, world.coach, title="Music")
-    services.support_toggle(proposal=theirs, participant=me)
+    services.support_set(proposal=theirs, participant=me)
     decided = factories.make_published(other, world.coach, title="Longer sessions")
-    services.support_toggle(proposal=decided, participant=me)
+    services.support_set(proposal=decided, participant=me)
     services.proposal_decide(
         proposal=decided,
         by=world.coach,

@@ -196,9 +196,7 @@ def test_the_idea_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     author = factories.make_participant(world.club)
     proposal = factories.make_published(author, world.coach)
     for _ in range(n):
-        services.support_toggle(
-            proposal=proposal, participant=factories.make_participant(world.club)
-        )
+        services.support_set(proposal=proposal, participant=factories.make_participant(world.club))
     for _ in range(n):
         services.proposal_acknowledge(
             proposal=proposal, by=world.coach, decider=Decider.COACH, decide_by=timezone.localdate()

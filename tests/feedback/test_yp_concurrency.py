@@ -42,7 +42,7 @@ def test_members_supporting_at_once_are_all_counted(world):
     idea = factories.make_published(author, world.coach)
 
     def support(member):
-        return lambda: services.support_toggle(proposal=idea, participant=member)
+        return lambda: services.support_set(proposal=idea, participant=member)
 
     results = _at_once(*(support(m) for m in others))
     assert sorted(results) == [(True, n) for n in range(1, len(others) + 1)], results
@@ -50,14 +50,36 @@ def test_members_supporting_at_once_are_all_counted(world):
     assert idea.support_count == len(others) == Support.objects.filter(proposal=idea).count()
 
 
-def test_one_member_toggling_twice_at_once_ends_where_it_started(world):
+def test_one_member_supporting_twice_at_once_supports_once(world):
     author, me = factories.make_participant(world.club), factories.make_participant(world.club)
     idea = factories.make_published(author, world.coach)
 
-    def toggle():
-        return services.support_toggle(proposal=idea, participant=me)
+    def support():
+        return services.support_set(proposal=idea, participant=me)
 
-    results = _at_once(toggle, toggle)
-    assert sorted(results) == [(False, 0), (True, 1)], results
+    results = _at_once(*[support] * 5)
+    assert sorted(results) == [(True, 1)] * 5, results
     idea.refresh_from_db()
-    assert idea.support_count == 0 == Support.objects.filter(proposal=idea).count()
+    assert idea.support_count == 1 == Support.objects.filter(proposal=idea).count()
+
+
+def test_deleting_my_data_four_times_at_once_counts_each_support_once(world):
+    """Four "delete my data" requests of one member, and of four members, at once."""
+    author = factories.make_participant(world.club)
+    ideas = [factories.make_published(author, world.coach, title=f"Idea {n}") for n in range(5)]
+    members = [factories.make_participant(world.club) for _ in range(8)]
+    for member in members:
+        for idea in ideas:
+            services.support_set(proposal=idea, participant=member)
+    me, *others = members
+
+    def delete(member):
+        return lambda: services.participant_delete(participant=member)
+
+    results = _at_once(*[delete(me)] * 4)
+    assert results == [None] * 4, results
+    results = _at_once(*(delete(m) for m in others[:4]))
+    assert results == [None] * 4, results
+    for idea in ideas:
+        idea.refresh_from_db()
+        assert idea.support_count == 3 == Support.objects.filter(proposal=idea).count()

@@ -39,8 +39,8 @@ def _club_with_a_story():
         second = factories.make_published(members[1], coach, title="Thursday please")
         third = factories.make_proposal(members[2], title="Music", round_=round_)
     for member in members[1:]:
-        services.support_toggle(proposal=first, participant=member)
-    services.support_toggle(proposal=second, participant=members[3])
+        services.support_set(proposal=first, participant=member)
+    services.support_set(proposal=second, participant=members[3])
     services.proposal_acknowledge(
         proposal=first, by=coach, decider="coach", decide_by=date(2026, 12, 24)
     )
