@@ -779,11 +779,33 @@ def listened_answer_record(
 # --- Safeguarding and learning ------------------------------------------------------
 
 
-@transaction.atomic
 def concern_report(
-    *, participant: Participant, text: str, proposal: Proposal | None = None
+    *, participant: Participant, text: str, proposal: Proposal | None = None, client_token: str = ""
 ) -> Concern:
-    """Records a young person's concern and emails the club's coaches."""
+    """Records a young person's concern and emails the club's coaches.
+
+    The same `client_token` twice (a double tap) records one concern and sends one email.
+    """
+    client_token = (client_token or "")[:64]
+    try:
+        return _concern_report(
+            participant=participant, text=text, proposal=proposal, client_token=client_token
+        )
+    except IntegrityError:
+        if not client_token:
+            raise
+        # A racing second tap lost at the unique constraint, after its rollback.
+        return Concern.objects.get(participant=participant, client_token=client_token)
+
+
+@transaction.atomic
+def _concern_report(
+    *, participant: Participant, text: str, proposal: Proposal | None, client_token: str
+) -> Concern:
+    if client_token:
+        same = Concern.objects.filter(participant=participant, client_token=client_token).first()
+        if same is not None:
+            return same
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Tell us what is wrong."}, code="required")
@@ -792,7 +814,11 @@ def concern_report(
     if proposal is not None and proposal.club_id != participant.club_id:
         proposal = None
     concern = Concern.objects.create(
-        club=participant.club, participant=participant, proposal=proposal, text=text
+        club=participant.club,
+        participant=participant,
+        proposal=proposal,
+        text=text,
+        client_token=client_token,
     )
     recipients = list(
         participant.club.coach_assignments.filter(user__is_active=True).values_list(

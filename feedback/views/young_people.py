@@ -467,6 +467,7 @@ def member_concern(request, participant):
                 participant=participant,
                 text=form.cleaned_data["text"],
                 proposal=form.cleaned_data["proposal"],
+                client_token=form.cleaned_data["client_token"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -479,7 +480,12 @@ def member_concern(request, participant):
     return render(
         request,
         "feedback/young/concern.html",
-        {"club": participant.club, "participant": participant, "form": form},
+        {
+            "club": participant.club,
+            "participant": participant,
+            "form": form,
+            "client_token": _new_token(request),
+        },
     )
 
 

@@ -188,6 +188,21 @@ def test_a_concern_is_recorded_and_the_coaches_are_emailed(
     assert "Someone said something nasty" not in mail.outbox[0].body
 
 
+def test_a_double_submitted_concern_is_recorded_and_emailed_once(
+    world, django_capture_on_commit_callbacks
+):
+    me = factories.make_participant(world.club)
+    client, url = phone_of(me), reverse("feedback:member-concern", args=[world.club.slug])
+    form = client.get(url).content.decode()
+    token = form.split('name="client_token" value="')[1].split('"')[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            response = client.post(url, {"text": "Someone was unkind", "client_token": token})
+            assert "Thank you for telling us" in response.content.decode()
+    assert Concern.objects.filter(participant=me).count() == 1
+    assert len(mail.outbox) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

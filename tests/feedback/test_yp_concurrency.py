@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from feedback import services
-from feedback.models import Proposal, ProposalEvent, Support
+from feedback.models import Concern, Proposal, ProposalEvent, Support
 from tests import factories
 from tests.feedback.test_services_concurrency import _at_once
 
@@ -83,3 +83,29 @@ def test_deleting_my_data_four_times_at_once_counts_each_support_once(world):
     for idea in ideas:
         idea.refresh_from_db()
         assert idea.support_count == 3 == Support.objects.filter(proposal=idea).count()
+
+
+def test_twenty_identical_idea_submits_at_once_make_one_idea(world):
+    me = factories.make_participant(world.club)
+    token = str(uuid.uuid4())
+
+    def tap():
+        return services.proposal_submit(participant=me, title="Music", client_token=token)
+
+    results = _at_once(*[tap] * 20)
+    assert all(isinstance(r, Proposal) for r in results), results
+    assert {r.pk for r in results} == {results[0].pk}
+    assert Proposal.objects.filter(author=me).count() == 1
+
+
+def test_twenty_identical_concern_reports_at_once_make_one_concern(world):
+    me = factories.make_participant(world.club)
+    token = str(uuid.uuid4())
+
+    def report():
+        return services.concern_report(participant=me, text="Someone is mean.", client_token=token)
+
+    results = _at_once(*[report] * 20)
+    assert all(isinstance(r, Concern) for r in results), results
+    assert {r.pk for r in results} == {results[0].pk}
+    assert Concern.objects.filter(participant=me).count() == 1
