@@ -195,6 +195,9 @@ class Club(models.Model):
     is_active = models.BooleanField(default=True)
     join_code = models.CharField(max_length=20, unique=True, default=new_join_code)
     join_code_rotated_at = models.DateTimeField(null=True, blank=True)
+    client_token = models.CharField(
+        max_length=64, blank=True, help_text="From the form, so a double submit makes one club."
+    )
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ClubCoach", related_name="coached_clubs", blank=True
     )
@@ -211,6 +214,11 @@ class Club(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(max_age__gte=models.F("min_age")), name="club_age_range_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "client_token"],
+                condition=~Q(client_token=""),
+                name="club_unique_client_token",
             ),
         ]
         indexes = [models.Index(fields=["partner", "name"])]
