@@ -74,7 +74,7 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
     young = []
     for i, member in enumerate(members):
         others = [pk for pk, author in open_ideas if author != member.pk]
-        # Each young person gets their own ideas to support, so no two toggle one row at once.
+        # Each young person gets their own ideas to support, so no two support one row at once.
         mine = others[i :: len(members)] or others
         young.append(
             {
@@ -175,7 +175,7 @@ def _withdraw_supports(young: dict, how_many: int) -> None:
         .values_list("proposal_id", flat=True)[:how_many]
     )
     for proposal in Proposal.objects.filter(pk__in=list(supported)):
-        services.support_toggle(proposal=proposal, participant=member)
+        services.support_set(proposal=proposal, participant=member, supporting=False)
 
 
 def count_queries(targets: dict, pages: list[Page] = PAGES) -> dict[str, dict]:

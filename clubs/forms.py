@@ -1,5 +1,7 @@
 """Input validation for the staff club pages; every ValidationError has a code."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -63,6 +65,11 @@ class ClubForm(forms.ModelForm):
         else:
             self.fields["partner"].queryset = partners if partners is not None else Partner.objects
             self.fields["partner"].empty_label = None
+            # A double submit makes one club; a garbled token only loses that guard.
+            self.fields["client_token"] = forms.CharField(
+                required=False, max_length=64, widget=forms.HiddenInput
+            )
+            self.initial.setdefault("client_token", str(uuid.uuid4()))
         self.helper = _helper("Save club")
         self.helper.layout = Layout(
             *([Field("partner")] if "partner" in self.fields else []),
@@ -83,6 +90,7 @@ class ClubForm(forms.ModelForm):
             ),
             Field("stage"),
             Field("is_active"),
+            *([Field("client_token")] if "client_token" in self.fields else []),
         )
 
     def clean(self):

@@ -1,7 +1,7 @@
 """Who runs what: accounts, districts, partners, clubs, and each club's aspects."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -200,6 +200,9 @@ class Club(models.Model):
     is_active = models.BooleanField(default=True)
     join_code = models.CharField(max_length=20, unique=True, default=new_join_code)
     join_code_rotated_at = models.DateTimeField(null=True, blank=True)
+    client_token = models.CharField(
+        max_length=64, blank=True, help_text="From the form, so a double submit makes one club."
+    )
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ClubCoach", related_name="coached_clubs", blank=True
     )
@@ -217,6 +220,11 @@ class Club(models.Model):
             models.CheckConstraint(
                 condition=Q(max_age__gte=models.F("min_age")), name="club_age_range_ordered"
             ),
+            models.UniqueConstraint(
+                fields=["partner", "client_token"],
+                condition=~Q(client_token=""),
+                name="club_unique_client_token",
+            ),
         ]
         indexes = [models.Index(fields=["partner", "name"])]
 
@@ -229,6 +237,16 @@ class Club(models.Model):
     @property
     def age_range(self) -> str:
         return f"{self.min_age}-{self.max_age}"
+
+    @property
+    def sustain_end(self) -> date:
+        """The last day of the sustain period after funding: no promise reaches past it."""
+        return self.funding_end + timedelta(days=settings.COPRODUCE["SUSTAIN_PERIOD_DAYS"])
+
+    def latest_decide_by(self, today: date) -> date:
+        """The latest date an idea can wait for a decision (or a deferral be looked at
+        again): the funding's end, or once funding has ended, the sustain period's."""
+        return self.funding_end if today <= self.funding_end else self.sustain_end
 
 
 class ClubCoach(models.Model):

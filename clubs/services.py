@@ -34,14 +34,37 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-@transaction.atomic
-def club_create(*, partner: Partner, by: User | None = None, **fields) -> Club:
+def club_create(
+    *, partner: Partner, by: User | None = None, client_token: str = "", **fields
+) -> Club:
     """Creates a club with the usual aspects (day, start time, ...), not decided yet: its coach
-    declares each one (can change, or can't and why)."""
-    club = Club(partner=partner, **fields)
+    declares each one (can change, or can't and why).
+
+    The same `client_token` twice (a double submit) makes one club: the second call
+    hands back the first's.
+    """
+    client_token = (client_token or "")[:64]
+    try:
+        return _club_create(partner=partner, client_token=client_token, **fields)
+    except IntegrityError:
+        if not client_token:
+            raise
+        # A racing second submit lost at a unique constraint (token or slug) after its
+        # rollback: the first one's club is stored.
+        return Club.objects.get(partner=partner, client_token=client_token)
+
+
+@transaction.atomic
+def _club_create(*, partner: Partner, client_token: str, **fields) -> Club:
+    if client_token:
+        same = Club.objects.filter(partner=partner, client_token=client_token).first()
+        if same is not None:
+            return same
+    club = Club(partner=partner, client_token=client_token, **fields)
     if not club.slug:
         club.slug = _unique_slug(club.name)
-    club.full_clean()
+    # A racing twin's token is caught at the database constraint (above), not as a message.
+    club.full_clean(exclude=["client_token"])
     club.save()
     for order, kind in enumerate(USUAL_ASPECTS):
         Aspect.objects.create(club=club, kind=kind, order=order)

@@ -305,6 +305,8 @@ COPRODUCE = {
     # purge_inactive: participants unseen this long, in clubs whose funding ended this long ago.
     "RETENTION_INACTIVE_DAYS": env_int("COPRODUCE_RETENTION_INACTIVE_DAYS", 365),
     "RETENTION_FUNDING_ENDED_DAYS": env_int("COPRODUCE_RETENTION_FUNDING_ENDED_DAYS", 180),
+    # The sustain period after a club's funding ends: a promised change may fall in it.
+    "SUSTAIN_PERIOD_DAYS": env_int("COPRODUCE_SUSTAIN_PERIOD_DAYS", 365),
 }
 
 # Tokenism indicators (DESIGN.md "Making tokenism visible"): window, minimum and thresholds.

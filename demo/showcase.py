@@ -415,7 +415,7 @@ class _Builder:
 
     def _support(self, n, who, proposals):
         def step():
-            services.support_toggle(proposal=proposals[n], participant=who)
+            services.support_set(proposal=proposals[n], participant=who)
             Support.objects.filter(proposal=proposals[n], participant=who).update(
                 created_at=Proposal.objects.get(pk=proposals[n].pk).published_at
                 + timedelta(hours=3)
@@ -449,6 +449,8 @@ class _Builder:
                 kwargs["answer"] = f"We can't change the {aspect.name.lower()}: {REASON}"
             elif outcome == Outcome.DEFERRED:
                 kwargs["deferred_until"] = self.today + timedelta(days=30)
+            else:  # a change: its date is set below, as of the decision's day
+                kwargs["promised_by"] = self.today
             decision = services.proposal_decide(
                 proposal=proposals[n], by=self.coach, outcome=outcome, **kwargs
             )

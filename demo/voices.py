@@ -306,7 +306,10 @@ class _ClubDemo:
                 proposal=p,
                 by=self.coach,
                 decider=self.rng.choice(["coach", "coach", "partner", "venue"]),
-                decide_by=timezone.localdate(when) + timedelta(days=14),
+                decide_by=min(
+                    timezone.localdate(when) + timedelta(days=14),
+                    self.club.latest_decide_by(timezone.localdate(when)),
+                ),
             )
         return when
 
@@ -415,9 +418,12 @@ class _ClubDemo:
             6,
             outcome=Outcome.DEFERRED,
             answer="Good idea. We'll look at it again when the new timetable is out.",
-            deferred_until=max(
-                timezone.localdate(decided) + timedelta(days=1),
-                timezone.localdate(self.now) + timedelta(days=3),
+            deferred_until=min(
+                max(
+                    timezone.localdate(decided) + timedelta(days=1),
+                    timezone.localdate(self.now) + timedelta(days=3),
+                ),
+                self.club.latest_decide_by(timezone.localdate(decided)),
             ),
         )
 
@@ -429,7 +435,10 @@ class _ClubDemo:
             8,
             outcome=Outcome.DEFERRED,
             answer="We need to ask the venue about the hall booking. We'll come back to you.",
-            deferred_until=timezone.localdate(self.now) + timedelta(days=45),
+            deferred_until=min(
+                timezone.localdate(self.now) + timedelta(days=45),
+                self.club.latest_decide_by(timezone.localdate(self.later(published, 8))),
+            ),
         )
 
     def _path_not_adopted(self, p, sent):
@@ -495,6 +504,7 @@ class _ClubDemo:
             6,
             outcome=Outcome.ADAPTED,
             answer="We'll do it, slightly differently: once a month, on the last session.",
+            promised_by=timezone.localdate(self.later(acked, 6)) + timedelta(days=14),
         )
         if aspect is not None and aspect.status == AspectStatus.NEGOTIABLE:
             value = f"{aspect.value}, with " + self.rng.choice(ACTIVITY_CHANGES).lower()

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from clubs.models import Aspect, Club
-from feedback.models import CHANGE_OUTCOMES, Decider, Outcome
+from feedback.models import Decider, Outcome
 from feedback.selectors_coaches import RecordPeriod
 
 
@@ -102,22 +102,6 @@ class DecideForm(forms.Form):
         self.fields["not_possible_aspect"].queryset = aspects
         self.fields["change_aspect"].queryset = aspects
         self.fields["duplicate_of"].queryset = duplicates
-
-    def clean(self):
-        data = super().clean()
-        change = [data.get("change_aspect"), data.get("change_value"), data.get("change_effective")]
-        if any(change):
-            if data.get("outcome") not in CHANGE_OUTCOMES:
-                raise ValidationError(
-                    "A change is recorded only for adopted, adapted or trial ideas.",
-                    code="change_not_adopted",
-                )
-            if not all(change):
-                raise ValidationError(
-                    "To record the change, give the aspect, its new value and the date.",
-                    code="change_incomplete",
-                )
-        return data
 
     @property
     def has_change(self) -> bool:

@@ -78,7 +78,20 @@ class NewPhraseForm(forms.Form):
     """A button: a new phrase for this member (the old one stops working)."""
 
 
-class ProposeForm(forms.Form):
+class ClientTokenForm(forms.Form):
+    """A form that carries a token, so a double submit makes one row."""
+
+    # A garbled token never stops a young person: it only loses the double-tap guard.
+    client_token = forms.Field(required=False, widget=forms.HiddenInput)
+
+    def clean_client_token(self):
+        try:
+            return str(uuid.UUID(str(self.cleaned_data.get("client_token") or "")[:64]))
+        except ValueError:
+            return ""
+
+
+class ProposeForm(ClientTokenForm):
     title = forms.CharField(
         label="Your idea in a few words",
         max_length=80,
@@ -108,8 +121,6 @@ class ProposeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "That question has closed or isn't in your club."},
     )
-    # A garbled token never stops a young person: it only loses the double-tap guard.
-    client_token = forms.Field(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, aspects, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,12 +129,6 @@ class ProposeForm(forms.Form):
             del self.fields["round"]
         else:
             self.fields["round"].queryset = rounds
-
-    def clean_client_token(self):
-        try:
-            return str(uuid.UUID(str(self.cleaned_data.get("client_token") or "")[:64]))
-        except ValueError:
-            return ""
 
 
 class ListenedForm(forms.Form):
@@ -145,7 +150,7 @@ class ListenedForm(forms.Form):
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(ClientTokenForm):
     text = forms.CharField(
         label="What is wrong?",
         max_length=2000,

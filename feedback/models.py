@@ -428,6 +428,9 @@ class Concern(models.Model):
         Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
     )
     text = models.TextField(max_length=2000)
+    client_token = models.CharField(
+        max_length=64, blank=True, help_text="From the form, so a double tap makes one concern."
+    )
     reported_at = models.DateTimeField(default=timezone.now)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
@@ -447,6 +450,13 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "client_token"],
+                condition=~Q(client_token=""),
+                name="concern_unique_client_token",
+            )
+        ]
 
     def __str__(self):
         return f"Concern in {self.club} at {self.reported_at:%Y-%m-%d %H:%M}"

@@ -74,6 +74,7 @@ class IdeaUrls:
     def __init__(self, slug: str):
         self.detail = link_maker("feedback:proposal-detail", "pk", slug=slug)
         self.support = link_maker("feedback:proposal-support", "pk", slug=slug)
+        self.unsupport = link_maker("feedback:proposal-unsupport", "pk", slug=slug)
         self.edit = link_maker("feedback:proposal-edit", "pk", slug=slug)
 
 
@@ -100,6 +101,7 @@ def _shown(field, *, participant: Participant, today: date, urls: IdeaUrls) -> d
         "can_support": is_open and not is_mine and not participant.is_blocked,
         "url": urls.detail(pk),
         "support_url": urls.support(pk),
+        "unsupport_url": urls.unsupport(pk),
         "edit_url": urls.edit(pk),
     }
 

@@ -186,12 +186,20 @@ def participant_block(*, participant: Participant, by: User, blocked: bool = Tru
 @transaction.atomic
 def participant_delete(*, participant: Participant) -> None:
     """Deletes a young person's data. Their supports on open proposals go (counts
-    drop); their proposals stay, shown as 'a former member'."""
+    drop); their proposals stay, shown as 'a former member'.
+
+    Exact under concurrency: the participant's row is locked first, so a second request
+    for the same person waits and then finds nothing to delete; the ideas' rows are
+    locked in one order, so two people deleting at once cannot deadlock.
+    """
+    if not Participant.objects.select_for_update().filter(pk=participant.pk).exists():
+        return  # already deleted by a request that went first
     open_ids = list(
         Support.objects.filter(
             participant=participant, proposal__state__in=rules.OPEN_STATES
         ).values_list("proposal_id", flat=True)
     )
+    list(Proposal.objects.select_for_update().filter(pk__in=open_ids).order_by("pk").values("pk"))
     Proposal.objects.filter(pk__in=open_ids).update(support_count=F("support_count") - 1)
     # Supports on decided proposals are kept only as the decision's count.
     Support.objects.filter(participant=participant).delete()
@@ -455,8 +463,14 @@ def proposal_withdraw(*, proposal: Proposal, participant: Participant) -> Propos
 
 
 @transaction.atomic
-def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[bool, int]:
-    """Adds or withdraws the participant's support. Returns (supporting now, count)."""
+def support_set(
+    *, proposal: Proposal, participant: Participant, supporting: bool = True
+) -> tuple[bool, int]:
+    """Sets whether the participant supports the idea. Returns (supporting now, count).
+
+    Idempotent: the same request twice (a double tap, a stale page in a second tab)
+    leaves what the person asked for, never its reverse.
+    """
     _check_can_post(participant)
     # The row locked, with only what the checks and the count need: until the
     # commit no one else can change its count, so the new one is known without
@@ -474,13 +488,18 @@ def support_toggle(*, proposal: Proposal, participant: Participant) -> tuple[boo
         raise ValidationError(
             "This idea has been decided, so supports are closed.", code="not_open"
         )
-    deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
-    if deleted:
-        step, supporting = -1, False
+    # The idea's row is locked, so no other request of this person can add or remove
+    # their support between this check and the write.
+    if supporting:
+        mine = Support.objects.filter(proposal=proposal, participant=participant)
+        step = 0 if mine.exists() else 1
+        if step:
+            Support.objects.create(proposal=proposal, participant=participant)
     else:
-        Support.objects.create(proposal=proposal, participant=participant)
-        step, supporting = 1, True
-    Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
+        deleted, _ = Support.objects.filter(proposal=proposal, participant=participant).delete()
+        step = -1 if deleted else 0
+    if step:
+        Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
     return supporting, proposal.support_count + step
 
 
@@ -499,8 +518,10 @@ def proposal_acknowledge(
     if decide_by is None:
         raise ValidationError({"decide_by": "Say by when it will be decided."}, code="required")
     proposal = _locked(proposal)
-    if decide_by < timezone.localdate():
+    today = timezone.localdate()
+    if decide_by < today:
         raise ValidationError({"decide_by": "Choose a date from today on."}, code="past")
+    _check_not_after(proposal.club, "decide_by", decide_by, proposal.club.latest_decide_by(today))
     event = _transition(
         proposal=proposal,
         kind=Kind.ACKNOWLEDGED,
@@ -511,6 +532,15 @@ def proposal_acknowledge(
     proposal.decider, proposal.decide_by = decider, decide_by
     proposal.save(update_fields=["state", "acknowledged_at", "decider", "decide_by", "updated_at"])
     return proposal
+
+
+def _check_not_after(club: Club, field: str, day: date, latest: date) -> None:
+    """Dates young people are given stay within what the club can still do: its funding
+    (and, for a promised change, the sustain period after it)."""
+    if day > latest:
+        ends = "ends" if latest == club.funding_end else "and sustain period end"
+        message = f"Choose a date by {latest:%-d %B %Y}: {club.name}'s funding {ends} then."
+        raise ValidationError({field: ValidationError(message, code="after_funding")})
 
 
 @transaction.atomic
@@ -525,9 +555,19 @@ def proposal_decide(
     not_possible_aspect: Aspect | None = None,
     duplicate_of: Proposal | None = None,
     promised_by: date | None = None,
+    change_aspect: Aspect | None = None,
+    change_value: str = "",
+    change_effective: date | None = None,
 ) -> Decision:
-    """Records the club's decision and its public answer; keeps the supports at that moment."""
+    """Records the club's decision and its public answer; keeps the supports at that moment.
+
+    A decision is complete or refused: an adopted, adapted or trial idea either has its
+    change recorded now (`change_*`: the idea is then done) or a promised-by date within
+    the club's funding and sustain period; a deferral has its date, within the funding.
+    """
     answer, reason = (answer or "").strip(), (reason or "").strip()
+    change_value = (change_value or "").strip()
+    has_change = bool(change_aspect or change_value or change_effective)
     errors: dict[str, str] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = "Choose what you decided."
@@ -546,10 +586,26 @@ def proposal_decide(
         errors["deferred_until"] = "Choose a date after today."
     if outcome in CHANGE_OUTCOMES and promised_by is not None and promised_by < today:
         errors["promised_by"] = "Choose a date from today on."
+    if has_change and outcome not in CHANGE_OUTCOMES:
+        errors["change_aspect"] = "A change is recorded only for adopted, adapted or trial ideas."
+    elif has_change and not (change_aspect and change_value and change_effective):
+        errors["change_aspect"] = (
+            "To record the change, give the aspect, its new value and the date."
+        )
+    elif outcome in CHANGE_OUTCOMES and not has_change and promised_by is None:
+        errors["promised_by"] = (
+            "Say by when the change will happen, or record it now: "
+            "the young people will read the date."
+        )
     if errors:
         raise ValidationError(errors, code="invalid_decision")
 
     proposal = _locked(proposal)
+    if outcome == Outcome.DEFERRED:
+        club = proposal.club
+        _check_not_after(club, "deferred_until", deferred_until, club.latest_decide_by(today))
+    if outcome in CHANGE_OUTCOMES and promised_by is not None and not has_change:
+        _check_not_after(proposal.club, "promised_by", promised_by, proposal.club.sustain_end)
     if duplicate_of is not None:
         duplicate_of = _locked(duplicate_of)
     if not_possible_aspect is not None and not_possible_aspect.club_id != proposal.club_id:
@@ -589,7 +645,7 @@ def proposal_decide(
         answer=answer,
         reason=reason,
         deferred_until=deferred_until if outcome == Outcome.DEFERRED else None,
-        promised_by=promised_by if outcome in CHANGE_OUTCOMES else None,
+        promised_by=promised_by if outcome in CHANGE_OUTCOMES and not has_change else None,
         not_possible_aspect=not_possible_aspect if outcome == Outcome.NOT_POSSIBLE else None,
         aspect_status_when_proposed=status_when_proposed,
         moving_goalposts=was_negotiable,
@@ -607,6 +663,14 @@ def proposal_decide(
     proposal.save()
     if outcome == Outcome.DUPLICATE:
         _merge_supports(source=proposal, target=duplicate_of, by=by)
+    if has_change:
+        change_record(
+            aspect=change_aspect,
+            by=by,
+            new_value=change_value,
+            effective_date=change_effective,
+            proposals=[proposal],
+        )
     push_answer(proposal=proposal)
     return decision
 
@@ -816,11 +880,33 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-@transaction.atomic
 def concern_report(
-    *, participant: Participant, text: str, proposal: Proposal | None = None
+    *, participant: Participant, text: str, proposal: Proposal | None = None, client_token: str = ""
 ) -> Concern:
-    """Records a young person's concern and emails the club's coaches."""
+    """Records a young person's concern and emails the club's coaches.
+
+    The same `client_token` twice (a double tap) records one concern and sends one email.
+    """
+    client_token = (client_token or "")[:64]
+    try:
+        return _concern_report(
+            participant=participant, text=text, proposal=proposal, client_token=client_token
+        )
+    except IntegrityError:
+        if not client_token:
+            raise
+        # A racing second tap lost at the unique constraint, after its rollback.
+        return Concern.objects.get(participant=participant, client_token=client_token)
+
+
+@transaction.atomic
+def _concern_report(
+    *, participant: Participant, text: str, proposal: Proposal | None, client_token: str
+) -> Concern:
+    if client_token:
+        same = Concern.objects.filter(participant=participant, client_token=client_token).first()
+        if same is not None:
+            return same
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Tell us what is wrong."}, code="required")
@@ -835,6 +921,7 @@ def concern_report(
         proposal=proposal,
         text=text,
         alert_to=alert_to,
+        client_token=client_token,
     )
     if alert_to:
         from feedback.tasks import concern_alert_send

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("club/<slug:slug>/ideas/<int:pk>/support/", v.proposal_support, name="proposal-support"),
     path(
+        "club/<slug:slug>/ideas/<int:pk>/support/withdraw/",
+        v.proposal_unsupport,
+        name="proposal-unsupport",
+    ),
+    path(
         "club/<slug:slug>/ideas/<int:pk>/listened/", v.proposal_listened, name="proposal-listened"
     ),
     path("club/<slug:slug>/concern/", v.member_concern, name="member-concern"),

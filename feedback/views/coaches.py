@@ -8,7 +8,6 @@ every POST of theirs is a 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -239,26 +238,20 @@ def proposal_decide(request, slug, pk):
             form.is_valid()
             return _render_proposal(request, club, pk, decide_form=form, goalposts_warning=True)
     try:
-        with transaction.atomic():
-            decision = services.proposal_decide(
-                proposal=proposal,
-                by=request.user,
-                outcome=data["outcome"],
-                answer=data["answer"],
-                reason=data["reason"],
-                deferred_until=data["deferred_until"],
-                not_possible_aspect=aspect,
-                duplicate_of=data["duplicate_of"],
-                promised_by=data["promised_by"],
-            )
-            if form.has_change:
-                services.change_record(
-                    aspect=data["change_aspect"],
-                    by=request.user,
-                    new_value=data["change_value"],
-                    effective_date=data["change_effective"],
-                    proposals=[proposal],
-                )
+        decision = services.proposal_decide(
+            proposal=proposal,
+            by=request.user,
+            outcome=data["outcome"],
+            answer=data["answer"],
+            reason=data["reason"],
+            deferred_until=data["deferred_until"],
+            not_possible_aspect=aspect,
+            duplicate_of=data["duplicate_of"],
+            promised_by=data["promised_by"],
+            change_aspect=data["change_aspect"],
+            change_value=data["change_value"],
+            change_effective=data["change_effective"],
+        )
     except InvalidTransition as error:
         return _refused(request, club, pk, error)
     except ValidationError as error:

@@ -414,7 +414,20 @@ def proposal_withdraw(request, participant, pk):
 @require_POST
 @member_required
 def proposal_support(request, participant, pk):
-    """Toggles support. A plain form POST redirects back; htmx gets the card."""
+    """Supports the idea (again is no change). A plain form POST redirects back; htmx
+    gets the card."""
+    return _support_set(request, participant, pk, supporting=True)
+
+
+@ratelimit(group="support", key=_phone_key, rate=_rate("support"), method="POST", block=True)
+@require_POST
+@member_required
+def proposal_unsupport(request, participant, pk):
+    """Withdraws the support (again is no change), as `proposal_support` answers."""
+    return _support_set(request, participant, pk, supporting=False)
+
+
+def _support_set(request, participant, pk, *, supporting: bool):
     today = timezone.localdate()
     home_url = reverse("feedback:member-home", kwargs={"slug": participant.club.slug})
     proposal = selectors.proposal_to_support(participant=participant, pk=pk)
@@ -422,7 +435,7 @@ def proposal_support(request, participant, pk):
         raise Http404("No such idea.")
     error_text = ""
     try:
-        supporting, _count = services.support_toggle(proposal=proposal, participant=participant)
+        services.support_set(proposal=proposal, participant=participant, supporting=supporting)
     except ValidationError as error:
         error_text = " ".join(_error_messages(error))
     if request.htmx:
@@ -492,6 +505,7 @@ def member_concern(request, participant):
                 participant=participant,
                 text=form.cleaned_data["text"],
                 proposal=form.cleaned_data["proposal"],
+                client_token=form.cleaned_data["client_token"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -504,7 +518,12 @@ def member_concern(request, participant):
     return render(
         request,
         "feedback/young/concern.html",
-        {"club": participant.club, "participant": participant, "form": form},
+        {
+            "club": participant.club,
+            "participant": participant,
+            "form": form,
+            "client_token": _new_token(request),
+        },
     )
 
 

@@ -117,7 +117,7 @@ def test_a_member_who_supports_every_idea_given_gets_two_withdrawn_to_support_ag
     member = Participant.objects.get(pk=young["participant"])
     for proposal in Proposal.objects.filter(pk__in=young["proposals"]):
         if not Support.objects.filter(proposal=proposal, participant=member).exists():
-            services.support_toggle(proposal=proposal, participant=member)
+            services.support_set(proposal=proposal, participant=member)
     assert len(young["proposals"]) >= 2
     counted = plan.count_queries(targets, pages=[p for p in PAGES if p.name == "support"])
     assert counted["support"]["available"]

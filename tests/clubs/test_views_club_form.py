@@ -78,3 +78,16 @@ def test_bad_club_edits_change_nothing(world, client_as):
     assert response.context["form"].has_error("max_age", code="age_order")
     world.club.refresh_from_db()
     assert world.club.name == "Riverside Football"
+
+
+def test_a_double_submitted_new_club_is_one_club(world, client_as):
+    client = client_as("lead")
+    form = client.get(reverse("clubs:club-create")).content.decode()
+    token = form.split('name="client_token" value="')[1].split('"')[0]
+    responses = [
+        client.post(reverse("clubs:club-create"), club_data(world, client_token=token))
+        for _ in range(2)
+    ]
+    club = Club.objects.get(name="Riverside Tennis")
+    assert [r["Location"] for r in responses] == [club.get_absolute_url()] * 2
+    assert club.aspects.count() == len(USUAL_ASPECTS)

@@ -25,7 +25,9 @@ def acknowledged(club, coach, title="Longer sessions", **kwargs):
 
 
 def adopted(club, coach, title="Music in the warm-up", promised_by=None, **kwargs):
+    """Adopted with a promised date (in two weeks unless given): a complete decision."""
     proposal = acknowledged(club, coach, title=title, **kwargs)
+    promised_by = promised_by or timezone.localdate() + timedelta(days=14)
     services.proposal_decide(
         proposal=proposal,
         by=coach,
@@ -57,7 +59,7 @@ def fill(world, n):
         member = factories.make_participant(club)
         factories.make_proposal(member, title=f"Waiting {i}", text=f"call 07700 900{i:03d} now")
         p = published(club, coach, title=f"Open {i}", round_=round_)
-        services.support_toggle(proposal=p, participant=member)
+        services.support_set(proposal=p, participant=member)
         acknowledged(club, coach, title=f"Looking {i}", aspect=day)
         adopted(club, coach, title=f"Promised {i}", promised_by=timezone.localdate())
         done = adopted(club, coach, title=f"Done {i}", aspect=day)

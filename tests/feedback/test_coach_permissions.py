@@ -106,7 +106,7 @@ def _action(world, name):
         return _club_url("coach-proposal-acknowledge", world, pk=p.pk), data, p
     if name == "decide":
         p = h.acknowledged(club, coach)
-        data = {"outcome": "adopted", "answer": "Yes: from next week."}
+        data = {"outcome": "adopted", "answer": "Yes: from next week.", "promised_by": _today(7)}
         return _club_url("coach-proposal-decide", world, pk=p.pk), data, p
     if name == "change":
         p = h.adopted(club, coach)

@@ -532,7 +532,11 @@ def test_a_coach_proposal_page_runs_a_fixed_number_of_queries(
 
     def another_round(n):
         services.proposal_decide(
-            proposal=p, by=world.coach, outcome="adopted", answer=f"Yes, take {n}."
+            proposal=p,
+            by=world.coach,
+            outcome="adopted",
+            answer=f"Yes, take {n}.",
+            promised_by=timezone.localdate() + timedelta(days=14),
         )
         services.learning_record(club=world.club, by=world.coach, proposal=p, getting=f"{n}")
         services.proposal_reopen(proposal=p, by=world.coach, note=f"Look again {n}")

@@ -36,7 +36,7 @@ def populate(club, coach=None, members: int = 3):
             for i in range(3)
         ]
         for p in proposals:
-            fs.support_toggle(proposal=p, participant=people[(proposals.index(p) + 1) % members])
+            fs.support_set(proposal=p, participant=people[(proposals.index(p) + 1) % members])
     with travel(55):
         fs.proposal_decide(
             proposal=proposals[0],

@@ -354,7 +354,7 @@ def test_narrow_voice_counts_supporters_and_flags_the_top_three(db):
     other = story.propose(20, by=3)
     with travel(5):
         for j in range(4, 6):
-            fs.support_toggle(proposal=other, participant=story.members[j])
+            fs.support_set(proposal=other, participant=story.members[j])
     result = story.result().indicators["narrow_voice"]
     # 6 of 10 took part (3 authors + 1 author + 2 supporters), but the top three made 7 of 8.
     assert result.value == 60.0

@@ -5,17 +5,21 @@ plainly that the idea was already decided, with no server error.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import Decision, ProposalEvent
 from feedback.states import InvalidTransition
 from tests.feedback import coach_helpers as h
+
+SOON = timezone.localdate() + timedelta(days=14)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -57,6 +61,7 @@ def test_two_coaches_deciding_at_once_store_one_decision(world, attempt):
             by=user,
             outcome=outcome,
             answer="Yes, we will do it." if outcome == "adopted" else "Let's try it.",
+            promised_by=SOON,
         )
 
     results = _at_once(decide(world.coach, "adopted"), decide(world.lead, "trial"))
@@ -80,7 +85,8 @@ def test_the_second_coach_through_the_page_gets_a_clear_message(world):
         clients.append(client)
 
     def post(client, outcome):
-        return lambda: client.post(url, {"outcome": outcome, "answer": "Our answer to you."})
+        data = {"outcome": outcome, "answer": "Our answer to you.", "promised_by": SOON.isoformat()}
+        return lambda: client.post(url, data)
 
     responses = _at_once(post(clients[0], "adopted"), post(clients[1], "trial"))
     assert all(not isinstance(r, Exception) for r in responses), responses

@@ -25,7 +25,7 @@ def support(proposal, n):
     club = proposal.club
     members = [factories.make_participant(club) for _ in range(n)]
     for m in members:
-        services.support_toggle(proposal=proposal, participant=m)
+        services.support_set(proposal=proposal, participant=m)
     proposal.refresh_from_db()
     return members
 
@@ -81,8 +81,8 @@ def test_acknowledging_an_unpublished_idea_is_refused(world):
 # --- Decide ----------------------------------------------------------------------------
 
 GOOD = {
-    Outcome.ADOPTED: {},
-    Outcome.ADAPTED: {},
+    Outcome.ADOPTED: {"promised_by": "+14"},
+    Outcome.ADAPTED: {"promised_by": "+7"},
     Outcome.TRIAL: {"promised_by": "+20"},
     Outcome.DEFERRED: {"deferred_until": "+30"},
     Outcome.NOT_POSSIBLE: {"not_possible_aspect": "location"},
@@ -132,7 +132,11 @@ def test_the_supports_at_the_moment_of_decision_are_kept(world):
     p = h.published(world.club, world.coach)
     members = support(p, 3)
     decision = services.proposal_decide(
-        proposal=p, by=world.coach, outcome="adopted", answer="Yes, from next week."
+        proposal=p,
+        by=world.coach,
+        outcome="adopted",
+        answer="Yes, from next week.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     assert decision.supports_at_decision == 3
     assert p.events.get(kind=Kind.DECIDED).details["supports"] == 3
@@ -145,7 +149,13 @@ def test_the_supports_at_the_moment_of_decision_are_kept(world):
 def test_deciding_an_unpublished_idea_is_refused(world):
     p = factories.make_proposal(factories.make_participant(world.club))
     with pytest.raises(InvalidTransition):
-        services.proposal_decide(proposal=p, by=world.coach, outcome="adopted", answer="Yes.")
+        services.proposal_decide(
+            proposal=p,
+            by=world.coach,
+            outcome="adopted",
+            answer="Yes.",
+            promised_by=timezone.localdate() + timedelta(days=14),
+        )
     assert not Decision.objects.exists()
     assert kinds(p) == [Kind.SUBMITTED]
 
@@ -284,8 +294,8 @@ def test_a_duplicate_carries_its_supporters_and_author_over_counting_each_once(w
     both = support(target, 2)
     only_source = support(source, 2)
     for m in both:
-        services.support_toggle(proposal=source, participant=m)
-    services.support_toggle(proposal=source, participant=target.author)
+        services.support_set(proposal=source, participant=m)
+    services.support_set(proposal=source, participant=target.author)
     source.refresh_from_db()
     assert (target.support_count, source.support_count) == (2, 5)
 

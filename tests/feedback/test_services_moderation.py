@@ -3,8 +3,11 @@
 Each step writes exactly one event; a refused step writes none and changes nothing.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import ProposalEvent, State
@@ -100,7 +103,11 @@ def test_escalating_is_never_published_and_keeps_only_fact_and_time(world, submi
 def test_escalating_a_decided_idea_is_refused(world, member):
     proposal = factories.make_published(member, world.coach)
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome="adopted", answer="Yes, we will."
+        proposal=proposal,
+        by=world.coach,
+        outcome="adopted",
+        answer="Yes, we will.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     with pytest.raises(InvalidTransition):
         services.proposal_escalate(proposal=proposal, by=world.coach)
@@ -112,7 +119,13 @@ def test_the_author_can_withdraw_an_open_idea_but_not_a_decided_one(world, membe
     services.proposal_withdraw(proposal=open_one, participant=member)
     assert kinds(open_one)[-1] == Kind.WITHDRAWN
     decided = factories.make_published(member, world.coach, title="Decided one")
-    services.proposal_decide(proposal=decided, by=world.coach, outcome="trial", answer="Let's try.")
+    services.proposal_decide(
+        proposal=decided,
+        by=world.coach,
+        outcome="trial",
+        answer="Let's try.",
+        promised_by=timezone.localdate() + timedelta(days=14),
+    )
     with pytest.raises(InvalidTransition):
         services.proposal_withdraw(proposal=decided, participant=member)
     assert kinds(decided)[-1] == Kind.DECIDED
@@ -121,11 +134,15 @@ def test_the_author_can_withdraw_an_open_idea_but_not_a_decided_one(world, membe
 def test_supporting_a_decided_idea_is_refused(world, member):
     proposal = factories.make_published(member, world.coach)
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome="adopted", answer="Yes, we will."
+        proposal=proposal,
+        by=world.coach,
+        outcome="adopted",
+        answer="Yes, we will.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     other = factories.make_participant(world.club)
     with pytest.raises(ValidationError) as refused:
-        services.support_toggle(proposal=proposal, participant=other)
+        services.support_set(proposal=proposal, participant=other)
     assert refused.value.code == "not_open"
     proposal.refresh_from_db()
     assert proposal.support_count == 0

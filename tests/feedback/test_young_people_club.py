@@ -69,7 +69,7 @@ def test_the_club_page_shows_the_session_and_both_aspect_lists(world, club_with_
 def test_published_ideas_show_with_their_counts_and_unpublished_ones_only_to_their_author(world):
     author, reader, fan = (factories.make_participant(world.club) for _ in range(3))
     shown = factories.make_published(author, world.coach, title="Music in the warm-up")
-    services.support_toggle(proposal=shown, participant=fan)
+    services.support_set(proposal=shown, participant=fan)
     factories.make_proposal(author, title="Waiting one")
     html = home(phone_of(reader), world.club).content.decode()
     assert "Music in the warm-up" in html
@@ -88,6 +88,7 @@ def test_you_said_we_did_shows_the_answer_and_the_recorded_change(world, club_wi
         by=world.coach,
         outcome=Outcome.ADOPTED,
         answer="Good idea: the hall is free on Thursdays too.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=aspect(world.club, AspectKind.DAY),
@@ -108,7 +109,11 @@ def test_a_change_not_yet_in_effect_shows_the_old_day_and_when_it_changes(world,
     author = factories.make_participant(world.club)
     proposal = factories.make_published(author, world.coach)
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes from next month."
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes from next month.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     later = timezone.localdate() + timedelta(days=20)
     services.change_record(
@@ -146,10 +151,14 @@ def build_club(world, n):
         )
         for other in members:
             if other != member:
-                services.support_toggle(proposal=p, participant=other)
+                services.support_set(proposal=p, participant=other)
     decided = factories.make_published(members[0], world.coach, title="Decided one")
     services.proposal_decide(
-        proposal=decided, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes"
+        proposal=decided,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=aspects[0],

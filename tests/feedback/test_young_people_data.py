@@ -1,6 +1,7 @@
 """No personal data; download and delete my data; report a concern."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import (
@@ -60,11 +62,15 @@ def my_story(world):
         proposal=mine, participant=me, answer="partly", comment="Fair enough"
     )
     theirs = factories.make_published(other, world.coach, title="Music")
-    services.support_toggle(proposal=theirs, participant=me)
+    services.support_set(proposal=theirs, participant=me)
     decided = factories.make_published(other, world.coach, title="Longer sessions")
-    services.support_toggle(proposal=decided, participant=me)
+    services.support_set(proposal=decided, participant=me)
     services.proposal_decide(
-        proposal=decided, by=world.coach, outcome=Outcome.TRIAL, answer="Let's try it."
+        proposal=decided,
+        by=world.coach,
+        outcome=Outcome.TRIAL,
+        answer="Let's try it.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.concern_report(participant=me, text="Someone was unkind", proposal=theirs)
     return me, mine, theirs, decided
@@ -181,6 +187,21 @@ def test_a_concern_is_recorded_and_the_coaches_are_emailed(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [world.coach.email]
     assert "Someone said something nasty" not in mail.outbox[0].body
+
+
+def test_a_double_submitted_concern_is_recorded_and_emailed_once(
+    world, django_capture_on_commit_callbacks
+):
+    me = factories.make_participant(world.club)
+    client, url = phone_of(me), reverse("feedback:member-concern", args=[world.club.slug])
+    form = client.get(url).content.decode()
+    token = form.split('name="client_token" value="')[1].split('"')[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            response = client.post(url, {"text": "Someone was unkind", "client_token": token})
+            assert "Thank you for telling us" in response.content.decode()
+    assert Concern.objects.filter(participant=me).count() == 1
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize(

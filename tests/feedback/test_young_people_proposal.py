@@ -38,6 +38,7 @@ def decided_idea(world, author, **kwargs):
         outcome=Outcome.ADOPTED,
         answer="Yes: the hall is free on Thursdays.",
         **kwargs,
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=world.club.aspects.get(kind=AspectKind.DAY),
@@ -195,15 +196,17 @@ def test_the_idea_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     author = factories.make_participant(world.club)
     proposal = factories.make_published(author, world.coach)
     for _ in range(n):
-        services.support_toggle(
-            proposal=proposal, participant=factories.make_participant(world.club)
-        )
+        services.support_set(proposal=proposal, participant=factories.make_participant(world.club))
     for _ in range(n):
         services.proposal_acknowledge(
             proposal=proposal, by=world.coach, decider=Decider.COACH, decide_by=timezone.localdate()
         )
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes"
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.change_record(
         aspect=world.club.aspects.first(),

@@ -1,6 +1,7 @@
 """Supporting ideas: a plain form POST or htmx, one each, never your own, never after a decision."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import Outcome, Proposal, Support
@@ -19,6 +21,10 @@ def support_url(proposal):
     return reverse("feedback:proposal-support", args=[proposal.club.slug, proposal.pk])
 
 
+def unsupport_url(proposal):
+    return reverse("feedback:proposal-unsupport", args=[proposal.club.slug, proposal.pk])
+
+
 @pytest.fixture
 def idea(world):
     author = factories.make_participant(world.club)
@@ -26,7 +32,7 @@ def idea(world):
 
 
 @pytest.mark.django_db
-def test_a_plain_post_toggles_support_and_redirects_back(world, idea):
+def test_a_plain_post_supports_or_withdraws_idempotently_and_redirects_back(world, idea):
     fan = factories.make_participant(world.club)
     client = phone_of(fan)
     response = client.post(support_url(idea))
@@ -37,7 +43,13 @@ def test_a_plain_post_toggles_support_and_redirects_back(world, idea):
     page = client.get(response.url).content.decode()
     assert "You support" in page
     assert 'aria-pressed="true"' in page
-    client.post(support_url(idea))
+    client.post(support_url(idea))  # again: still supporting
+    idea.refresh_from_db()
+    assert idea.support_count == 1
+    withdraw = client.post(unsupport_url(idea))
+    assert withdraw.status_code == 302
+    assert "You no longer support" in client.get(withdraw.url).content.decode()
+    client.post(unsupport_url(idea))  # again: still not supporting
     idea.refresh_from_db()
     assert idea.support_count == 0
     assert not Support.objects.exists()
@@ -80,7 +92,11 @@ def test_an_author_cannot_support_their_own_idea(world, idea):
 @pytest.mark.django_db
 def test_a_decided_idea_cannot_be_supported(world, idea):
     services.proposal_decide(
-        proposal=idea, by=world.coach, outcome=Outcome.TRIAL, answer="We'll try it."
+        proposal=idea,
+        by=world.coach,
+        outcome=Outcome.TRIAL,
+        answer="We'll try it.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     client = phone_of(factories.make_participant(world.club))
     response = client.post(support_url(idea), HTTP_HX_REQUEST="true")
@@ -127,20 +143,26 @@ def test_supporting_is_rate_limited(world, idea):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-def test_twenty_people_toggling_at_once_leave_an_exact_count(transactional_db, world):
+def test_twenty_people_supporting_and_withdrawing_at_once_leave_an_exact_count(
+    transactional_db, world
+):
     author = factories.make_participant(world.club)
     idea = factories.make_published(author, world.coach)
     fans = [factories.make_participant(world.club) for _ in range(20)]
     # Half of them already support it: they withdraw while the others add.
     for fan in fans[:10]:
-        services.support_toggle(proposal=idea, participant=fan)
+        services.support_set(proposal=idea, participant=fan)
     barrier = threading.Barrier(20)
     errors = []
 
     def toggle(fan):
         try:
             barrier.wait()
-            services.support_toggle(proposal=Proposal.objects.get(pk=idea.pk), participant=fan)
+            services.support_set(
+                proposal=Proposal.objects.get(pk=idea.pk),
+                participant=fan,
+                supporting=fan not in fans[:10],
+            )
         except Exception as error:
             errors.append(error)
         finally:
@@ -185,23 +207,41 @@ def test_an_odd_next_goes_back_to_the_club_page(world, idea, target):
 @pytest.mark.django_db
 def test_a_plain_support_runs_a_fixed_number_of_queries(world, idea):
     for other in [factories.make_participant(world.club) for _ in range(3)]:
-        services.support_toggle(proposal=idea, participant=other)
+        services.support_set(proposal=idea, participant=other)
     client, url = phone_of(factories.make_participant(world.club)), support_url(idea)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url)
     assert response.status_code == 302
-    # The participant, the idea (visible? its title); then the idea's row locked, a
-    # withdrawal (none), the support, the count (no read back). The message goes in
+    # The participant, the idea (visible? its title); then the idea's row locked, is
+    # there a support already (no), the support, the count (no read back). The message goes in
     # a cookie, not a session. (SAVEPOINT and RELEASE: the test's own transaction.)
     assert [q["sql"].split()[0] for q in captured.captured_queries] == [
         "SELECT",
         "SELECT",
         "SAVEPOINT",
         "SELECT",
-        "DELETE",
+        "SELECT",
         "INSERT",
         "UPDATE",
         "RELEASE",
     ]
     idea.refresh_from_db()
     assert idea.support_count == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_stale_support_button_never_withdraws_the_support(world, idea, htmx):
+    """A second tab (or Back) still shows "Support" after supporting: pressing it keeps it."""
+    client = phone_of(factories.make_participant(world.club))
+    stale_page = client.get(reverse("feedback:member-home", args=[world.club.slug]))
+    assert f'action="{support_url(idea)}"' in stale_page.content.decode()
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    for _ in range(3):
+        response = client.post(support_url(idea), **headers)
+        assert response.status_code == (200 if htmx else 302)
+    idea.refresh_from_db()
+    assert idea.support_count == 1 == Support.objects.filter(proposal=idea).count()
+    card = client.get(reverse("feedback:member-home", args=[world.club.slug])).content.decode()
+    assert f'action="{unsupport_url(idea)}"' in card
+    assert 'aria-pressed="true"' in card

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from feedback import services
-from feedback.models import Proposal, ProposalEvent, Support
+from feedback.models import Concern, Proposal, ProposalEvent, Support
 from tests import factories
 from tests.feedback.test_services_concurrency import _at_once
 
@@ -42,7 +42,7 @@ def test_members_supporting_at_once_are_all_counted(world):
     idea = factories.make_published(author, world.coach)
 
     def support(member):
-        return lambda: services.support_toggle(proposal=idea, participant=member)
+        return lambda: services.support_set(proposal=idea, participant=member)
 
     results = _at_once(*(support(m) for m in others))
     assert sorted(results) == [(True, n) for n in range(1, len(others) + 1)], results
@@ -50,14 +50,62 @@ def test_members_supporting_at_once_are_all_counted(world):
     assert idea.support_count == len(others) == Support.objects.filter(proposal=idea).count()
 
 
-def test_one_member_toggling_twice_at_once_ends_where_it_started(world):
+def test_one_member_supporting_twice_at_once_supports_once(world):
     author, me = factories.make_participant(world.club), factories.make_participant(world.club)
     idea = factories.make_published(author, world.coach)
 
-    def toggle():
-        return services.support_toggle(proposal=idea, participant=me)
+    def support():
+        return services.support_set(proposal=idea, participant=me)
 
-    results = _at_once(toggle, toggle)
-    assert sorted(results) == [(False, 0), (True, 1)], results
+    results = _at_once(*[support] * 5)
+    assert sorted(results) == [(True, 1)] * 5, results
     idea.refresh_from_db()
-    assert idea.support_count == 0 == Support.objects.filter(proposal=idea).count()
+    assert idea.support_count == 1 == Support.objects.filter(proposal=idea).count()
+
+
+def test_deleting_my_data_four_times_at_once_counts_each_support_once(world):
+    """Four "delete my data" requests of one member, and of four members, at once."""
+    author = factories.make_participant(world.club)
+    ideas = [factories.make_published(author, world.coach, title=f"Idea {n}") for n in range(5)]
+    members = [factories.make_participant(world.club) for _ in range(8)]
+    for member in members:
+        for idea in ideas:
+            services.support_set(proposal=idea, participant=member)
+    me, *others = members
+
+    def delete(member):
+        return lambda: services.participant_delete(participant=member)
+
+    results = _at_once(*[delete(me)] * 4)
+    assert results == [None] * 4, results
+    results = _at_once(*(delete(m) for m in others[:4]))
+    assert results == [None] * 4, results
+    for idea in ideas:
+        idea.refresh_from_db()
+        assert idea.support_count == 3 == Support.objects.filter(proposal=idea).count()
+
+
+def test_twenty_identical_idea_submits_at_once_make_one_idea(world):
+    me = factories.make_participant(world.club)
+    token = str(uuid.uuid4())
+
+    def tap():
+        return services.proposal_submit(participant=me, title="Music", client_token=token)
+
+    results = _at_once(*[tap] * 20)
+    assert all(isinstance(r, Proposal) for r in results), results
+    assert {r.pk for r in results} == {results[0].pk}
+    assert Proposal.objects.filter(author=me).count() == 1
+
+
+def test_twenty_identical_concern_reports_at_once_make_one_concern(world):
+    me = factories.make_participant(world.club)
+    token = str(uuid.uuid4())
+
+    def report():
+        return services.concern_report(participant=me, text="Someone is mean.", client_token=token)
+
+    results = _at_once(*[report] * 20)
+    assert all(isinstance(r, Concern) for r in results), results
+    assert {r.pk for r in results} == {results[0].pk}
+    assert Concern.objects.filter(participant=me).count() == 1

@@ -1,7 +1,10 @@
 """Fixes to the shared services found while building the young people's pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import ListenedAnswer, Outcome, Proposal
@@ -23,7 +26,11 @@ def test_a_blocked_author_cannot_answer_the_listened_question(world):
     me = factories.make_participant(world.club)
     proposal = factories.make_published(me, world.coach)
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.TRIAL, answer="We'll try it."
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.TRIAL,
+        answer="We'll try it.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.participant_block(participant=me, by=world.coach)
     with pytest.raises(ValidationError) as caught:

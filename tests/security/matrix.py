@@ -82,6 +82,7 @@ class Site:
             "feedback:proposal-edit": lambda: self.returned.pk,
             "feedback:proposal-withdraw": lambda: self.submitted.pk,
             "feedback:proposal-support": lambda: self.published.pk,
+            "feedback:proposal-unsupport": lambda: self.published.pk,
             "feedback:proposal-listened": lambda: self.decided.pk,
             "feedback:coach-proposal": lambda: self.submitted.pk,
             "feedback:coach-proposal-publish": lambda: self.submitted.pk,

@@ -1,7 +1,10 @@
 """Decisions, events and aspect changes cannot be edited or deleted, in the app or the admin."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clubs.models import AppendOnlyError, AspectChange
 from clubs.services import aspect_update
@@ -15,7 +18,11 @@ def records(world):
     participant = factories.make_participant(world.club)
     proposal = factories.make_published(participant, world.coach)
     decision = services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes!"
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes!",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     change = aspect_update(
         aspect=world.club.aspects.get(kind="day"), by=world.coach, value="Friday"

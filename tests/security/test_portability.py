@@ -2,11 +2,12 @@
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from clubs.models import AspectChange, AspectStatus, Club, User
 from clubs.services import aspect_update
@@ -38,13 +39,17 @@ def _club_with_a_story():
         second = factories.make_published(members[1], coach, title="Thursday please")
         third = factories.make_proposal(members[2], title="Music", round_=round_)
     for member in members[1:]:
-        services.support_toggle(proposal=first, participant=member)
-    services.support_toggle(proposal=second, participant=members[3])
+        services.support_set(proposal=first, participant=member)
+    services.support_set(proposal=second, participant=members[3])
     services.proposal_acknowledge(
         proposal=first, by=coach, decider="coach", decide_by=date(2026, 12, 24)
     )
     services.proposal_decide(
-        proposal=first, by=coach, outcome=Outcome.ADOPTED, answer="Yes, from next month."
+        proposal=first,
+        by=coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes, from next month.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     services.proposal_decide(
         proposal=second, by=coach, outcome=Outcome.DUPLICATE, answer="Same", duplicate_of=first

@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from feedback.models import Participant, Proposal, Support
-from feedback.services import support_toggle
+from feedback.services import support_set
 from tests import factories
 
 
@@ -22,7 +22,7 @@ def ended_club(db):
         gone = factories.make_participant(club)
         other = factories.make_participant(club)
         proposal = factories.make_published(gone, coach, title="Later sessions")
-        support_toggle(proposal=proposal, participant=other)
+        support_set(proposal=proposal, participant=other)
     return club, gone, other, proposal
 
 
