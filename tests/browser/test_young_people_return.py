@@ -1,7 +1,10 @@
 """Young people coming back, on a phone (390x844): the answer notice waits for them, and
 a new phone gets back in with the recovery phrase from the QR code's page."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from feedback import services
@@ -27,7 +30,11 @@ def test_an_answered_idea_greets_its_author_on_the_next_visit_until_seen(new_pho
     # The coach answers while the young person is away; they come back soon after
     # (the old "new since your last visit" box ignored visits less than an hour apart).
     services.proposal_decide(
-        proposal=idea, by=coach, outcome=Outcome.TRIAL, answer="Let's try it for four weeks."
+        proposal=idea,
+        by=coach,
+        outcome=Outcome.TRIAL,
+        answer="Let's try it for four weeks.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
     page.goto(f"{site}/")
     page.goto(f"{site}/club/{club.slug}/")

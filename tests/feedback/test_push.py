@@ -3,12 +3,14 @@ decision about their idea (or one they support) sends one encrypted, content-fre
 message per subscription, through a task enqueued with the decision."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from feedback import services
@@ -44,7 +46,11 @@ def subscribe(participant, phone):
 
 def decide(world, proposal):
     services.proposal_decide(
-        proposal=proposal, by=world.coach, outcome=Outcome.ADOPTED, answer="Yes, from May."
+        proposal=proposal,
+        by=world.coach,
+        outcome=Outcome.ADOPTED,
+        answer="Yes, from May.",
+        promised_by=timezone.localdate() + timedelta(days=14),
     )
 
 
@@ -71,7 +77,7 @@ def test_a_decision_sends_one_encrypted_message_with_no_personal_data(
     phone = push_service.new_phone()
     assert subscribe(idea.author, phone).status_code == 204
     fan = factories.make_participant(world.club)
-    services.support_toggle(proposal=idea, participant=fan)
+    services.support_set(proposal=idea, participant=fan)
     fan_phone = push_service.new_phone()
     assert subscribe(fan, fan_phone).status_code == 204
     bystander = factories.make_participant(world.club)
@@ -104,7 +110,7 @@ def test_unsubscribing_or_deleting_my_data_means_no_message(
     assert PushSubscription.objects.count() == 0
     other = factories.make_published(idea.author, world.coach, title="Second idea")
     fan = factories.make_participant(world.club)
-    services.support_toggle(proposal=other, participant=fan)
+    services.support_set(proposal=other, participant=fan)
     subscribe(fan, push_service.new_phone())
     assert PushSubscription.objects.count() == 1
     response = phone_of(fan).post(

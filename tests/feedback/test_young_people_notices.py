@@ -43,15 +43,19 @@ def ideas(world):
     mine = factories.make_published(author, world.coach, title="My idea")
     backed = factories.make_published(bystander, world.coach, title="Backed idea")
     other = factories.make_published(bystander, world.coach, title="Other idea")
-    services.support_toggle(proposal=backed, participant=author)
-    services.support_toggle(proposal=mine, participant=fan)
+    services.support_set(proposal=backed, participant=author)
+    services.support_set(proposal=mine, participant=fan)
     return author, fan, mine, backed, other
 
 
 def decide_all(world, *proposals):
     for p in proposals:
         services.proposal_decide(
-            proposal=p, by=world.coach, outcome=Outcome.TRIAL, answer="We'll try it for a month."
+            proposal=p,
+            by=world.coach,
+            outcome=Outcome.TRIAL,
+            answer="We'll try it for a month.",
+            promised_by=timezone.localdate() + timedelta(days=14),
         )
 
 

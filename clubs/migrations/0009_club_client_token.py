@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clubs", "0007_blank_aspects_undeclared"),
+        ("clubs", "0008_user_weekly_digest"),
     ]
 
     operations = [

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clubs", "0007_blank_aspects_undeclared"),
-        ("feedback", "0007_aspect_status_undeclared_choice"),
+        ("clubs", "0009_club_client_token"),
+        ("feedback", "0011_push_subscription"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
