@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 
+from clubs import selectors
+
 
 def _login_account_key(group, request):
     return (request.POST.get("username") or "").strip().lower()
@@ -24,3 +26,7 @@ def _login_account_key(group, request):
 )
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next` address, each role lands where their work is."""
+        return selectors.landing_url(self.request.user)

@@ -8,13 +8,19 @@ every POST of theirs is a 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from clubs.models import AspectStatus, Club
 from coproduce.http import safe_next_url
@@ -55,11 +61,31 @@ def _refused(request, club: Club, pk: int, error: InvalidTransition):
 # --- Needs you and moderation ----------------------------------------------------
 
 
-@require_GET
+# "Needs you" lists this many of each kind of thing; "Show all" pages through the rest.
+NEEDS_YOU_CAP = 10
+NEEDS_YOU_PAGE = 50
+NEEDS_YOU_SECTIONS = (
+    "to_moderate",
+    "to_acknowledge",
+    "to_decide",
+    "changes_due",
+    "deferrals_due",
+    "concerns",
+)
+
+
+@require_safe
 @login_required
 def needs_you(request):
     data = selectors.needs_you(user=request.user)
-    return render(request, "feedback/needs_you.html", {"data": data})
+    show = request.GET.get("show", "")
+    context = {"data": data, "cap": NEEDS_YOU_CAP, "show": "", "shown": {}}
+    if show in NEEDS_YOU_SECTIONS:
+        page = Paginator(getattr(data, show), NEEDS_YOU_PAGE).get_page(request.GET.get("page"))
+        context.update(show=show, page=page, shown={show: page.object_list})
+    else:
+        context["shown"] = {key: getattr(data, key)[:NEEDS_YOU_CAP] for key in NEEDS_YOU_SECTIONS}
+    return render(request, "feedback/needs_you.html", context)
 
 
 @require_GET
