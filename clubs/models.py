@@ -195,6 +195,11 @@ class Club(models.Model):
     is_active = models.BooleanField(default=True)
     join_code = models.CharField(max_length=20, unique=True, default=new_join_code)
     join_code_rotated_at = models.DateTimeField(null=True, blank=True)
+    joins_unlimited_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A coach lifted the club's hourly limit on new members until then.",
+    )
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ClubCoach", related_name="coached_clubs", blank=True
     )

@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +132,13 @@ def club_page(*, slug: str, today: date | None = None) -> Club:
     )
     club = (
         Club.objects.select_related("partner", "district")
+        # For the hourly limit on new members its coaches see (feedback's join_limit).
+        .annotate(
+            joined_last_hour=Count(
+                "participants",
+                filter=Q(participants__joined_at__gt=timezone.now() - timedelta(hours=1)),
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "aspects",

@@ -1,7 +1,8 @@
 """Writes that matter for clubs: creating them, assigning coaches, changing aspects."""
 
+import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,8 @@ from clubs.models import (
     User,
     new_join_code,
 )
+
+logger = logging.getLogger(__name__)
 
 # Slugs that would shadow a page of the clubs section (/clubs/new/).
 RESERVED_SLUGS = {"new"}
@@ -73,6 +76,19 @@ def join_code_rotate(*, club: Club) -> str:
         club.join_code = code
         return code
     raise RuntimeError("Could not find a free join code.")  # pragma: no cover
+
+
+JOIN_LIMIT_LIFT_HOURS = 24
+
+
+@transaction.atomic
+def join_limit_lift(*, club: Club, by: User, hours: int = JOIN_LIMIT_LIFT_HOURS) -> Club:
+    """Lets any number of young people join the club for the next `hours` (a whole school year
+    joining at once), past its hourly limit on new members (docs/security.md)."""
+    club.joins_unlimited_until = timezone.now() + timedelta(hours=hours)
+    Club.objects.filter(pk=club.pk).update(joins_unlimited_until=club.joins_unlimited_until)
+    logger.info("%s lifted the join limit of %s until %s", by, club, club.joins_unlimited_until)
+    return club
 
 
 @transaction.atomic

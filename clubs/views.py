@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clubs import permissions, selectors, services
 from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm, CoachUnassignForm
 from clubs.models import Aspect, AspectKind, Club, User
+from feedback.selectors_young_people import join_limit
 
 
 def read_only_for_county_staff(view):
@@ -106,6 +107,7 @@ def club_detail(request, slug):
         "can_edit": can_edit,
         **selectors.aspect_groups(aspects),
         "next_session": selectors.next_session(club),
+        "join_limit": join_limit(club=club, joined=club.joined_last_hour),
     }
     return render(request, "clubs/club_detail.html", context)
 
@@ -211,6 +213,17 @@ def join_code_rotate(request, slug):
     messages.success(
         request, f"The new join code is {code}. The old code no longer works: print a new poster."
     )
+    return redirect(club)
+
+
+@login_required
+@read_only_for_county_staff
+@require_POST
+def join_limit_lift(request, slug):
+    club = _club_for(request.user, slug, permissions.can_manage_club)
+    services.join_limit_lift(club=club, by=request.user)
+    until = dateformat.format(timezone.localtime(club.joins_unlimited_until), "H:i, j M")
+    messages.success(request, f"Any number of young people can join {club.name} until {until}.")
     return redirect(club)
 
 

@@ -23,7 +23,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from clubs.models import Club, normalise_join_code
-from coproduce.http import safe_next_url
+from coproduce.http import client_ip, safe_next_url
 from feedback import identity, services
 from feedback import selectors_young_people as selectors
 from feedback.forms_young_people import (
@@ -44,29 +44,38 @@ def _rate(name):
     return lambda group, request: settings.RATE_LIMITS[name]
 
 
-def _global_key(group, request):
-    return "everyone"
-
-
 def _phone_key(group, request):
     """Limits per phone (its cookie), falling back to the address."""
-    return request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
+    return request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME) or client_ip(request)
 
 
 def _check_join_guessing(request, *, failed: bool) -> None:
-    """Wrong codes count against the phone's address and against everyone.
-
-    Right codes do not count, so a class joining together behind one school
-    address is not stopped; guessing is.
+    """Wrong codes count against the address they come from (the person's own, behind
+    trusted proxies: `client_ip`), and only there: guessing from one connection never
+    stops anyone on another. Right codes do not count, so a class joining together
+    behind one school address is not stopped; guessing is.
     """
-    checks = (("join_client", "ip"), ("join_global", _global_key))
-    if any(
-        is_ratelimited(request, group=f"join:{name}", key=key, rate=_rate(name), increment=failed)
-        for name, key in checks
+    if is_ratelimited(
+        request, group="join:join_client", key="ip", rate=_rate("join_client"), increment=failed
     ):
         raise Ratelimited()
+
+
+def _check_join_member(request, club: Club):
+    """New members of one club: per code and address (a burst of made-up identities from one
+    connection is refused), and per club in an hour, which its coach sees and can lift.
+    Returns the page to show when the club's hourly limit is reached, else None."""
+    if is_ratelimited(
+        request,
+        group="join:join_member",
+        key=lambda group, request: f"{client_ip(request)}:{club.join_code}",
+        rate=_rate("join_member"),
+        increment=True,
+    ):
+        raise Ratelimited()
+    if selectors.join_limit(club=club).reached:
+        return render(request, "feedback/young/join_paused.html", {"club": club}, status=429)
+    return None
 
 
 def _find_club(raw_code: str) -> Club | None:
@@ -159,6 +168,8 @@ def join_code(request, code):
             return render(request, "feedback/young/too_young.html", {"club": club})
         form = JoinForm(request.POST, suggestions=suggestions)
         if form.is_valid():
+            if paused := _check_join_member(request, club):
+                return paused
             try:
                 participant, phrase = services.participant_join(
                     club=club,

@@ -64,6 +64,10 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 405, 405),
         "POST": row(302, 302, 302, 302, 302, 403, 404, 404, 302, 404, 403, 302),
     },
+    "clubs:join-limit-lift": {
+        "GET": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 405, 405),
+        "POST": row(302, 302, 302, 302, 302, 302, 404, 404, 302, 404, 403, 302),
+    },
     "clubs:my-clubs": {
         "GET": row(302, 302, 302, 302, 302, 200, 200, 200, 200, 200, 200, 200),
         "POST": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 403, 405),
@@ -228,6 +232,11 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
         "POST": row(405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
+    # The admin site's sign-in (with the abuse limits): a signed-in administrator goes in.
+    "admin-login": {
+        "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302),
+        "POST": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     "login": {
         "GET": row(200, 200, 200, 200, 200, 302, 302, 302, 302, 302, 302, 302),
         "POST": row(200, 200, 200, 200, 200, 302, 302, 302, 302, 302, 302, 302),
@@ -360,6 +369,7 @@ def test_the_admin_lets_in_only_admins(world, client):
 OPEN_TO_ALL = {
     "logout",
     "login",
+    "admin-login",
     "password_change",
     "password_reset",
     "feedback:join-code",
