@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs import permissions, selectors, services
 from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm, CoachUnassignForm
@@ -61,7 +61,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def my_clubs(request):
     # Energise Me staff and superusers see every club: they can narrow the list.
     filters = (
@@ -91,7 +91,7 @@ def my_clubs(request):
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def club_detail(request, slug):
     try:
         club = selectors.club_page(slug=slug)
@@ -114,7 +114,7 @@ def club_detail(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_create(request):
     if not permissions.can_create_club(request.user):
         raise PermissionDenied("Only a partner's lead can start a club.")
@@ -140,7 +140,7 @@ def club_create(request):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_edit(request, slug):
     club = _club_for(request.user, slug, permissions.can_edit_club)
     form = ClubForm(request.POST or None, instance=club)
@@ -159,7 +159,7 @@ def club_edit(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_coaches(request, slug):
     club = _club_for(request.user, slug, permissions.can_edit_club)
     form = CoachAssignForm(request.POST if request.POST.get("action") == "assign" else None)
@@ -229,7 +229,7 @@ def join_limit_lift(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def aspect_create(request, slug):
     club = _club_for(request.user, slug, permissions.can_manage_club)
     taken = list(club.aspects.values_list("kind", "label"))
@@ -265,7 +265,7 @@ def aspect_create(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def aspect_edit(request, slug, pk):
     club = _club_for(request.user, slug, permissions.can_manage_club)
     aspect = get_object_or_404(Aspect, pk=pk, club=club)
@@ -316,7 +316,7 @@ def join_url(request, club: Club) -> str:
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def poster(request, slug):
     club = _visible_club_or_404(request.user, slug)
     aspects = list(club.aspects.order_by("order", "id").prefetch_related("changes"))

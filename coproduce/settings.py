@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coproduce.middleware.PermissionsPolicyMiddleware",
+    "coproduce.middleware.PrivatePagesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -185,6 +186,7 @@ else:
 # local process. The limits themselves are in RATE_LIMITS below.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "coproduce.views.rate_limited"
+CSRF_FAILURE_VIEW = "coproduce.views.csrf_failure"
 # How many reverse proxies (load balancer, TLS terminator) stand in front of the app, each
 # appending to X-Forwarded-For: the abuse limits count the address the outermost one saw
 # (coproduce.http.client_ip). 0 (the default) trusts no header: the connection's address.

@@ -15,12 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import (
-    require_GET,
-    require_http_methods,
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs.models import AspectStatus, Club
 from coproduce.http import safe_next_url
@@ -88,7 +83,7 @@ def needs_you(request):
     return render(request, "feedback/needs_you.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation(request):
     queue = selectors.moderation_queue(user=request.user)
@@ -150,7 +145,7 @@ def _proposal(club: Club, pk: int) -> Proposal:
     return get_object_or_404(Proposal, club=club, pk=pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def proposal_detail(request, slug, pk):
     club = _club(request, slug)
@@ -334,7 +329,7 @@ def proposal_reopen(request, slug, pk):
 # --- Rounds ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def rounds(request, slug):
     club = _club(request, slug, act=request.method == "POST")
@@ -357,7 +352,7 @@ def rounds(request, slug):
     return render(request, "feedback/coach/rounds.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def round_edit(request, slug, pk):
     club = _club(request, slug, act=True)
@@ -396,7 +391,7 @@ def round_close(request, slug, pk):
 # --- Members -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def participants(request, slug):
     club = _club(request, slug)
@@ -427,7 +422,7 @@ def participant_block(request, slug, pk):
 # --- Learning and the club record -----------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def learning_new(request, slug):
     club = _club(request, slug, act=True)
@@ -456,7 +451,7 @@ def learning_new(request, slug):
     return render(request, "feedback/coach/learning_new.html", {"club": club, "form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def club_record(request, slug):
     club = _club(request, slug)

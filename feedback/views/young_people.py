@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
@@ -117,7 +117,7 @@ def member_required(view):
 # --- Joining -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def join(request):
     """Type the club's code; a good one leads on to picking a name."""
     if "code" not in request.GET:
@@ -141,7 +141,7 @@ def join(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_code(request, code):
     """The QR code's target: pick a made-up name and an age group, then join."""
     _check_join_guessing(request, failed=False)
@@ -200,7 +200,7 @@ def join_code(request, code):
 
 @never_cache
 @ratelimit(group="recover", key="ip", rate=_rate("recover"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_recover(request):
     """Back on another phone with the four-word recovery phrase."""
     form = RecoverForm(request.POST if request.method == "POST" else None)
@@ -219,7 +219,7 @@ def join_recover(request):
     return render(request, "feedback/young/recover.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def my_clubs(request):
     """The clubs this phone belongs to."""
     participants = identity.participants_on_phone(request)
@@ -229,7 +229,7 @@ def my_clubs(request):
 # --- The club ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @member_required
 def member_home(request, participant):
     services.participant_visit(participant=participant)
@@ -247,7 +247,7 @@ def member_home(request, participant):
 
 
 @ratelimit(group="propose", key=_phone_key, rate=_rate("propose"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def member_propose(request, participant):
     club = participant.club
@@ -300,7 +300,7 @@ def _new_token(request) -> str:
         return str(uuid.uuid4())
 
 
-@require_GET
+@require_safe
 @member_required
 def proposal_detail(request, participant, pk):
     proposal = selectors.proposal_for_member(
@@ -325,7 +325,7 @@ def _own_proposal(participant, pk) -> Proposal:
     return get_object_or_404(Proposal, pk=pk, club=participant.club, author=participant)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def proposal_edit(request, participant, pk):
     """The author changes an idea their coach sent back, and sends it again."""
@@ -449,7 +449,7 @@ def proposal_listened(request, participant, pk):
 
 
 @ratelimit(group="concern", key=_phone_key, rate=_rate("concern"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def member_concern(request, participant):
     proposals = selectors.proposals_for_member(participant).exclude(state=State.WITHDRAWN)
@@ -481,7 +481,7 @@ def member_concern(request, participant):
     )
 
 
-@require_GET
+@require_safe
 @member_required
 def my_data(request, participant):
     return render(
@@ -491,7 +491,7 @@ def my_data(request, participant):
     )
 
 
-@require_GET
+@require_safe
 @member_required
 def my_data_download(request, participant):
     data = selectors.my_data(participant=participant)
@@ -504,7 +504,7 @@ def my_data_download(request, participant):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def my_data_delete(request, participant):
     form = ConfirmDeleteForm(request.POST if request.method == "POST" else None)
