@@ -74,3 +74,19 @@ def test_a_form_sent_without_its_token_gets_a_friendly_page(world):
     assert "Please try that again" in page
     assert "nothing was saved" in page
     assert "CSRF" not in page
+
+
+def test_every_page_has_a_meta_description(client, client_as, world):
+    for response in (client.get("/"), client.get(reverse("feedback:join"))):
+        assert '<meta name="description" content="Coproduce: young people' in (
+            response.content.decode()
+        )
+
+
+def test_scrolling_tables_can_be_reached_with_the_keyboard(client_as, world):
+    page = client_as("staff").get(reverse("feedback:county-dashboard")).content.decode()
+    wrappers = page.count('class="table-responsive"')
+    assert wrappers >= 3
+    assert (
+        page.count('class="table-responsive" tabindex="0" role="region" aria-label="') == wrappers
+    )

@@ -126,3 +126,10 @@ def test_needs_you_stays_small_however_much_waits(client_as, world):
     small = len(client.get(reverse("feedback:needs-you")).content)
     _waiting(world, 40)
     assert len(client.get(reverse("feedback:needs-you")).content) < small + 500
+
+
+def test_the_partner_dashboard_offers_no_sort_by_partner_and_counts_its_clubs(client_as, world):
+    url = reverse("feedback:partner-dashboard", args=[world.club.partner_id])
+    page = client_as("lead").get(url).content.decode()
+    assert '<option value="partner"' not in page
+    assert f"2 clubs of {world.club.partner.name}" in page
