@@ -10,16 +10,27 @@ from functools import wraps
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs import permissions, selectors, services
-from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm, CoachUnassignForm
+from clubs.forms import (
+    AcceptInvitationForm,
+    AspectForm,
+    ClubFilterForm,
+    ClubForm,
+    CoachAssignForm,
+    CoachUnassignForm,
+    InviteForm,
+)
 from clubs.models import Aspect, AspectKind, Club, User
 from feedback.selectors_young_people import join_limit
 
@@ -214,6 +225,58 @@ def join_code_rotate(request, slug):
         request, f"The new join code is {code}. The old code no longer works: print a new poster."
     )
     return redirect(club)
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "HEAD", "POST"])
+def invite(request, slug):
+    """A lead invites a new coach (of this club) or lead (of the partner) by email."""
+    club = _club_for(request.user, slug, permissions.can_edit_club)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        invitation = services.invitation_send(
+            partner=club.partner,
+            email=form.cleaned_data["email"],
+            role=role,
+            club=club if role == "coach" else None,
+            by=request.user,
+            accept_url=lambda token: request.build_absolute_uri(
+                reverse("invitation-accept", args=[token])
+            ),
+        )
+        messages.success(
+            request, f"Invitation sent to {invitation.email}. The link works once, for a week."
+        )
+        return redirect("clubs:club-coaches", slug=club.slug)
+    return render(request, "clubs/invite.html", {"club": club, "form": form})
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request, token):
+    """The emailed link: choose a password, and start where the work is."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except ValidationError as error:
+        return render(request, "clubs/invitation_accept.html", {"error": error}, status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None if getattr(error, "code", None) == "used" else "password1", error)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Coproduce, {user}.")
+            return redirect(selectors.landing_url(user))
+    context = {"invitation": invitation, "form": form}
+    return render(request, "clubs/invitation_accept.html", context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clubs import views as club_views
 from clubs import views_auth
 from coproduce import views
 
@@ -14,6 +15,11 @@ urlpatterns = [
         "accounts/password_reset/",
         views_auth.PasswordResetView.as_view(),
         name="password_reset",
+    ),
+    path(
+        "accounts/invitation/<str:token>/",
+        club_views.invitation_accept,
+        name="invitation-accept",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the admin's own routes, so its sign-in has the abuse limits.

@@ -49,3 +49,27 @@ def test_each_role_lands_on_its_page_and_its_menu_pages_are_axe_clean(phone, sit
             if href and href.startswith("/") and href != "/":
                 phone.goto(site + href)
                 assert_axe_clean(phone, f"{role}: {href}")
+
+
+def test_a_lead_invites_a_new_coach_who_sets_a_password_and_sees_needs_you(phone, site, people):
+    from django.core import mail
+
+    club = people["club"]
+    login(phone, site, people["lead"].email, factories.PASSWORD)
+    phone.goto(site + reverse("clubs:club-coaches", args=[club.slug]))
+    phone.get_by_role("link", name="Invite a new coach or lead by email").click()
+    assert_axe_clean(phone, "invite page")
+    phone.get_by_label("Their email address").fill("sam@example.org")
+    phone.get_by_role("button", name="Send the invitation").click()
+    expect(phone.get_by_text("Invitation sent to sam@example.org")).to_be_visible()
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/invitation/" in line)
+    phone.context.clear_cookies()
+    phone.goto(site + link[link.index("/accounts/") :])
+    assert_axe_clean(phone, "invitation page")
+    phone.get_by_label("Your name").fill("Sam Coach")
+    phone.get_by_label("Choose a password").fill("a-long-new-passphrase-9")
+    phone.get_by_label("The password again").fill("a-long-new-passphrase-9")
+    phone.get_by_role("button", name="Start").click()
+    phone.wait_for_url(site + reverse("feedback:needs-you"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Needs you")
+    expect(phone.get_by_text("Across 1 club")).to_be_visible()
