@@ -21,7 +21,10 @@ def _path(link: str) -> str:
     return link[link.index("/accounts/") :]
 
 
-def _accept(client, path, password="a-long-new-passphrase-9"):
+NEW_PASSWORD = "a-long-new-passphrase-9"  # noqa: S105 - a test account's
+
+
+def _accept(client, path, password=NEW_PASSWORD):
     return client.post(path, {"name": "Sam New", "password1": password, "password2": password})
 
 
