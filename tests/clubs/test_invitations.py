@@ -21,7 +21,7 @@ def _path(link: str) -> str:
     return link[link.index("/accounts/") :]
 
 
-NEW_PASSWORD = "a-long-new-passphrase-9"  # noqa: S105 - a test account's
+NEW_PASSWORD = "a-long-new-passphrase-9"
 
 
 def _accept(client, path, password=NEW_PASSWORD):
