@@ -7,12 +7,12 @@ Routed only by `bench.urls`, which the bench command serves (`COPRODUCE_BENCH_FL
 """
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clubs.models import District
 
 
-@require_GET
+@require_safe
 def floor(request):
     district = District.objects.order_by("pk").only("name").first()
     return render(request, "bench/floor.html", {"district": district})

@@ -235,3 +235,33 @@ class CoachUnassignForm(forms.Form):
     def __init__(self, *args, club: Club, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = club.coaches.all()
+
+
+class InviteForm(forms.Form):
+    """A lead invites someone new by email, as a coach of this club or a lead of the partner."""
+
+    email = forms.EmailField(label="Their email address")
+    role = forms.ChoiceField(
+        label="As",
+        choices=[("coach", "A coach of this club"), ("lead", "A lead of the partner")],
+        initial="coach",
+        widget=forms.RadioSelect,
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=150)
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="The password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            raise ValidationError("The two passwords don't match.", code="password_mismatch")
+        return data

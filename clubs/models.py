@@ -171,6 +171,39 @@ class PartnerRole(models.Model):
         return f"{self.user} - {self.get_role_display()} at {self.partner}"
 
 
+class Invitation(models.Model):
+    """A partner lead's invitation to join the partner as a coach or lead, by email.
+
+    The emailed link carries this row's id, signed and valid for a week; accepting it sets
+    `accepted_at`, so it works once. Rows are kept: who invited whom, and when, is history.
+    """
+
+    email = models.EmailField()
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=10, choices=PartnerRole.Role.choices)
+    club = models.ForeignKey(
+        "Club", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} invited as {self.get_role_display()} of {self.partner}"
+
+
 class Stage(models.TextChoices):
     INCEPTION = "inception", "Inception"
     PLANNING = "planning", "Planning"
@@ -202,6 +235,11 @@ class Club(models.Model):
     join_code_rotated_at = models.DateTimeField(null=True, blank=True)
     client_token = models.CharField(
         max_length=64, blank=True, help_text="From the form, so a double submit makes one club."
+    )
+    joins_unlimited_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A coach lifted the club's hourly limit on new members until then.",
     )
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ClubCoach", related_name="coached_clubs", blank=True

@@ -3,7 +3,8 @@
 import re
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from clubs import permissions
@@ -20,6 +21,17 @@ from clubs.models import (
 # The aspects that say when and where a club meets.
 SESSION_KINDS = [AspectKind.DAY, AspectKind.START_TIME, AspectKind.LOCATION]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def landing_url(user) -> str:
+    """Where a signed-in person's work starts: Energise Me staff (and site administrators) on
+    the county dashboard, a partner lead on their partner's dashboard, a coach on "Needs you"."""
+    if permissions.is_county_staff(user):
+        return reverse("feedback:county-dashboard")
+    led = permissions.led_partner_ids(user)
+    if led:
+        return reverse("feedback:partner-dashboard", kwargs={"partner_id": min(led)})
+    return reverse("feedback:needs-you")
 
 
 def clubs_for_user(*, user, district_id: int | None = None, stage: str = "") -> QuerySet[Club]:
@@ -120,6 +132,13 @@ def club_page(*, slug: str, today: date | None = None) -> Club:
     )
     club = (
         Club.objects.select_related("partner", "district")
+        # For the hourly limit on new members its coaches see (feedback's join_limit).
+        .annotate(
+            joined_last_hour=Count(
+                "participants",
+                filter=Q(participants__joined_at__gt=timezone.now() - timedelta(hours=1)),
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "aspects",

@@ -1,9 +1,14 @@
 """Writes that matter for clubs: creating them, assigning coaches, changing aspects."""
 
+import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,11 +21,14 @@ from clubs.models import (
     AspectStatus,
     Club,
     ClubCoach,
+    Invitation,
     Partner,
     PartnerRole,
     User,
     new_join_code,
 )
+
+logger = logging.getLogger(__name__)
 
 # Slugs that would shadow a page of the clubs section (/clubs/new/).
 RESERVED_SLUGS = {"new"}
@@ -96,6 +104,19 @@ def join_code_rotate(*, club: Club) -> str:
         club.join_code = code
         return code
     raise RuntimeError("Could not find a free join code.")  # pragma: no cover
+
+
+JOIN_LIMIT_LIFT_HOURS = 24
+
+
+@transaction.atomic
+def join_limit_lift(*, club: Club, by: User, hours: int = JOIN_LIMIT_LIFT_HOURS) -> Club:
+    """Lets any number of young people join the club for the next `hours` (a whole school year
+    joining at once), past its hourly limit on new members (docs/security.md)."""
+    club.joins_unlimited_until = timezone.now() + timedelta(hours=hours)
+    Club.objects.filter(pk=club.pk).update(joins_unlimited_until=club.joins_unlimited_until)
+    logger.info("%s lifted the join limit of %s until %s", by, club, club.joins_unlimited_until)
+    return club
 
 
 @transaction.atomic
@@ -221,3 +242,94 @@ def aspect_update(
     if proposals:
         change.proposals.set(proposals)
     return change
+
+
+# --- Invitations --------------------------------------------------------------------
+
+INVITATION_SALT = "coproduce.invitation"
+INVITATION_DAYS = 7
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+@transaction.atomic
+def invitation_send(
+    *, partner: Partner, email: str, role: str, by: User, accept_url, club: Club | None = None
+) -> Invitation:
+    """Emails a link (valid a week, usable once) that makes `email` a coach or lead of the
+    partner, and a coach of `club` if given. `accept_url(token)` gives the link's address."""
+    if role not in PartnerRole.Role.values:
+        raise ValidationError("Choose coach or lead.", code="role")
+    if club is not None and club.partner_id != partner.pk:
+        raise ValidationError("That club is another partner's.", code="club_of_other_partner")
+    invitation = Invitation(
+        email=User.objects.normalize_email(email).lower(),
+        partner=partner,
+        role=role,
+        club=club,
+        invited_by=by,
+    )
+    invitation.full_clean()
+    invitation.save()
+    what = f"a coach of {club.name}" if club else f"a {invitation.get_role_display().lower()}"
+    send_mail(
+        subject=f"{by} invites you to Coproduce",
+        message=(
+            f"{by} ({partner.name}) invites you to Coproduce as {what}.\n\n"
+            f"Choose a password here within {INVITATION_DAYS} days (the link works once):\n"
+            f"{accept_url(invitation_token(invitation))}\n\n"
+            "If you weren't expecting this, ignore this email."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+    logger.info("%s invited %s", by, invitation)
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The open invitation a link names; ValidationError if forged, expired or used."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            "This invitation has expired: ask for a new one.", code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError("This invitation link isn't valid.", code="invalid") from None
+    invitation = Invitation.objects.select_related("partner", "club").filter(pk=pk).first()
+    if invitation is None:
+        raise ValidationError("This invitation link isn't valid.", code="invalid")
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            "This invitation has been used already: sign in instead.", code="used"
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, name: str, password: str) -> User:
+    """Creates the account (or finds it), gives it the role and club, and closes the
+    invitation. The password is only set for a new account."""
+    invitation = invitation_for_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:  # accepted meanwhile, in another tab
+        raise ValidationError(
+            "This invitation has been used already: sign in instead.", code="used"
+        )
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User(email=invitation.email, name=name.strip())
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    PartnerRole.objects.get_or_create(user=user, partner=invitation.partner, role=invitation.role)
+    if invitation.club is not None:
+        coach_assign(club=invitation.club, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

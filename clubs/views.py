@@ -10,17 +10,29 @@ from functools import wraps
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs import permissions, selectors, services
-from clubs.forms import AspectForm, ClubFilterForm, ClubForm, CoachAssignForm, CoachUnassignForm
+from clubs.forms import (
+    AcceptInvitationForm,
+    AspectForm,
+    ClubFilterForm,
+    ClubForm,
+    CoachAssignForm,
+    CoachUnassignForm,
+    InviteForm,
+)
 from clubs.models import Aspect, AspectKind, Club, User
+from feedback.selectors_young_people import join_limit
 
 
 def read_only_for_county_staff(view):
@@ -60,7 +72,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def my_clubs(request):
     # Energise Me staff and superusers see every club: they can narrow the list.
     filters = (
@@ -90,7 +102,7 @@ def my_clubs(request):
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def club_detail(request, slug):
     try:
         club = selectors.club_page(slug=slug)
@@ -106,13 +118,14 @@ def club_detail(request, slug):
         "can_edit": can_edit,
         **selectors.aspect_groups(aspects),
         "next_session": selectors.next_session(club),
+        "join_limit": join_limit(club=club, joined=club.joined_last_hour),
     }
     return render(request, "clubs/club_detail.html", context)
 
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_create(request):
     if not permissions.can_create_club(request.user):
         raise PermissionDenied("Only a partner's lead can start a club.")
@@ -138,7 +151,7 @@ def club_create(request):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_edit(request, slug):
     club = _club_for(request.user, slug, permissions.can_edit_club)
     form = ClubForm(request.POST or None, instance=club)
@@ -157,7 +170,7 @@ def club_edit(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def club_coaches(request, slug):
     club = _club_for(request.user, slug, permissions.can_edit_club)
     form = CoachAssignForm(request.POST if request.POST.get("action") == "assign" else None)
@@ -216,7 +229,70 @@ def join_code_rotate(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+def invite(request, slug):
+    """A lead invites a new coach (of this club) or lead (of the partner) by email."""
+    club = _club_for(request.user, slug, permissions.can_edit_club)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        invitation = services.invitation_send(
+            partner=club.partner,
+            email=form.cleaned_data["email"],
+            role=role,
+            club=club if role == "coach" else None,
+            by=request.user,
+            accept_url=lambda token: request.build_absolute_uri(
+                reverse("invitation-accept", args=[token])
+            ),
+        )
+        messages.success(
+            request, f"Invitation sent to {invitation.email}. The link works once, for a week."
+        )
+        return redirect("clubs:club-coaches", slug=club.slug)
+    return render(request, "clubs/invite.html", {"club": club, "form": form})
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request, token):
+    """The emailed link: choose a password, and start where the work is."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except ValidationError as error:
+        return render(request, "clubs/invitation_accept.html", {"error": error}, status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None if getattr(error, "code", None) == "used" else "password1", error)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Coproduce, {user}.")
+            return redirect(selectors.landing_url(user))
+    context = {"invitation": invitation, "form": form}
+    return render(request, "clubs/invitation_accept.html", context)
+
+
+@login_required
+@read_only_for_county_staff
+@require_POST
+def join_limit_lift(request, slug):
+    club = _club_for(request.user, slug, permissions.can_manage_club)
+    services.join_limit_lift(club=club, by=request.user)
+    until = dateformat.format(timezone.localtime(club.joins_unlimited_until), "H:i, j M")
+    messages.success(request, f"Any number of young people can join {club.name} until {until}.")
+    return redirect(club)
+
+
+@login_required
+@read_only_for_county_staff
+@require_http_methods(["GET", "HEAD", "POST"])
 def aspect_create(request, slug):
     club = _club_for(request.user, slug, permissions.can_manage_club)
     taken = list(club.aspects.values_list("kind", "label"))
@@ -252,7 +328,7 @@ def aspect_create(request, slug):
 
 @login_required
 @read_only_for_county_staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def aspect_edit(request, slug, pk):
     club = _club_for(request.user, slug, permissions.can_manage_club)
     aspect = get_object_or_404(Aspect, pk=pk, club=club)
@@ -303,7 +379,7 @@ def join_url(request, club: Club) -> str:
 
 @login_required
 @read_only_for_county_staff
-@require_GET
+@require_safe
 def poster(request, slug):
     club = _visible_club_or_404(request.user, slug)
     aspects = list(club.aspects.order_by("order", "id").prefetch_related("changes"))

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,3 +38,21 @@ def link_maker(viewname: str, vary: str, **fixed) -> Callable[[object], str]:
     from the end, so a fixed argument containing it does no harm)."""
     head, _, tail = reverse(viewname, kwargs={**fixed, vary: _STAND_IN}).rpartition(_STAND_IN)
     return lambda value: f"{head}{value}{tail}"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person making the request, for the abuse limits.
+
+    Behind `settings.TRUSTED_PROXIES` reverse proxies, each of which appends the address it
+    was contacted from to X-Forwarded-For, the client is the address the outermost trusted
+    proxy saw: that many entries from the right. Entries further left were written by the
+    client itself and are not believed. Without trusted proxies, or with a header too short
+    to have passed through them all, it is the connection's own address.
+    """
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a key, not a bind

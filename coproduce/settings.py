@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coproduce.middleware.PermissionsPolicyMiddleware",
+    "coproduce.middleware.PrivatePagesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "coproduce.context_processors.menu",
             ],
         },
     },
@@ -186,11 +188,24 @@ else:
 # local process. The limits themselves are in RATE_LIMITS below.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "coproduce.views.rate_limited"
+CSRF_FAILURE_VIEW = "coproduce.views.csrf_failure"
+# How many reverse proxies (load balancer, TLS terminator) stand in front of the app, each
+# appending to X-Forwarded-For: the abuse limits count the address the outermost one saw
+# (coproduce.http.client_ip). 0 (the default) trusts no header: the connection's address.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "coproduce.http.client_ip"
+# The figures and why they are what they are: docs/security.md.
 RATE_LIMITS = {
-    "login": os.environ.get("RATE_LIMIT_LOGIN", "10/10m"),
+    # Signing in: per address, per account from one address, per account from anywhere.
+    "login": os.environ.get("RATE_LIMIT_LOGIN", "30/10m"),
     "login_account": os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT", "5/10m"),
-    "join_client": os.environ.get("RATE_LIMIT_JOIN_CLIENT", "10/10m"),
-    "join_global": os.environ.get("RATE_LIMIT_JOIN_GLOBAL", "500/10m"),
+    "login_account_total": os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT_TOTAL", "50/h"),
+    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    "password_reset_account": os.environ.get("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "3/h"),
+    # Wrong join codes from one address; right codes are never counted.
+    "join_client": os.environ.get("RATE_LIMIT_JOIN_CLIENT", "20/10m"),
+    # New members of one club from one address (a whole team on the school's connection).
+    "join_member": os.environ.get("RATE_LIMIT_JOIN_MEMBER", "40/h"),
     "recover": os.environ.get("RATE_LIMIT_RECOVER", "10/h"),
     "propose": os.environ.get("RATE_LIMIT_PROPOSE", "20/h"),
     "support": os.environ.get("RATE_LIMIT_SUPPORT", "120/h"),
@@ -307,6 +322,9 @@ COPRODUCE = {
     "RETENTION_FUNDING_ENDED_DAYS": env_int("COPRODUCE_RETENTION_FUNDING_ENDED_DAYS", 180),
     # The sustain period after a club's funding ends: a promised change may fall in it.
     "SUSTAIN_PERIOD_DAYS": env_int("COPRODUCE_SUSTAIN_PERIOD_DAYS", 365),
+    # New members a club takes in an hour, from every address together, unless its coach
+    # lifts the limit (docs/security.md).
+    "JOINS_PER_CLUB_PER_HOUR": env_int("COPRODUCE_JOINS_PER_CLUB_PER_HOUR", 60),
 }
 
 # Tokenism indicators (DESIGN.md "Making tokenism visible"): window, minimum and thresholds.

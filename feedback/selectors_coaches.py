@@ -101,6 +101,38 @@ def _managed_ids(user) -> QuerySet:
     return managed_clubs(user).values("pk")
 
 
+def _waiting(today: date) -> Q:
+    """The ideas that wait for a coach: "Needs you" lists them and the menu counts them.
+
+    A paused (blocked) member's unpublished ideas are hidden until they are unblocked.
+    """
+    soon = today + timedelta(days=PROMISE_SOON_DAYS)
+    return (
+        Q(state__in=[State.PUBLISHED, State.ACKNOWLEDGED])
+        | (Q(state=State.SUBMITTED) & ~Q(author__is_blocked=True))
+        | (
+            Q(state=State.DECIDED, outcome__in=CHANGE_OUTCOMES)
+            & (Q(promised_by__isnull=True) | Q(promised_by__lte=soon))
+        )
+        | Q(
+            state=State.DECIDED,
+            outcome=Outcome.DEFERRED,
+            deferred_until__lte=today + timedelta(days=DEFERRAL_SOON_DAYS),
+        )
+    )
+
+
+def needs_you_count(*, user, today: date | None = None) -> int:
+    """How many things "Needs you" lists (ideas and unhandled concerns), in one query."""
+    today = today or timezone.localdate()
+    club_ids = _managed_ids(user)
+    ideas = Proposal.objects.filter(club_id__in=club_ids).filter(_waiting(today))
+    ideas = ideas.order_by().values("pk")
+    concerns = Concern.objects.filter(club_id__in=club_ids, handled_at__isnull=True)
+    concerns = concerns.order_by().values("pk")
+    return ideas.union(concerns, all=True).count()
+
+
 def needs_you(*, user, today: date | None = None) -> NeedsYou:
     """Everything across the user's clubs that waits for a coach, oldest first. Three queries."""
     today = today or timezone.localdate()
@@ -116,28 +148,14 @@ def needs_you(*, user, today: date | None = None) -> NeedsYou:
     if not clubs:
         return result
     club_ids = [c.pk for c in clubs]
-    soon = today + timedelta(days=PROMISE_SOON_DAYS)
     proposals = (
         Proposal.objects.filter(club_id__in=club_ids)
-        .filter(
-            Q(state__in=[State.SUBMITTED, State.PUBLISHED, State.ACKNOWLEDGED])
-            | (
-                Q(state=State.DECIDED, outcome__in=CHANGE_OUTCOMES)
-                & (Q(promised_by__isnull=True) | Q(promised_by__lte=soon))
-            )
-            | Q(
-                state=State.DECIDED,
-                outcome=Outcome.DEFERRED,
-                deferred_until__lte=today + timedelta(days=DEFERRAL_SOON_DAYS),
-            )
-        )
+        .filter(_waiting(today))
         .select_related("club", "author", "aspect")
         .order_by("submitted_at", "id")
     )
     for p in proposals:
         if p.state == State.SUBMITTED:
-            if p.author_id and p.author.is_blocked:
-                continue  # a paused member's unpublished ideas are hidden
             result.to_moderate.append(Waiting(p, p.submitted_at, acknowledge_due(p), today))
         elif p.state == State.PUBLISHED:
             result.to_acknowledge.append(Waiting(p, p.submitted_at, acknowledge_due(p), today))

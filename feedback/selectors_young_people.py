@@ -5,12 +5,14 @@ timeline, kept here so every page says the same thing.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from clubs.models import Aspect, AspectChange, AspectKind
+from clubs.models import Aspect, AspectChange, AspectKind, Club
 from clubs.selectors import aspect_groups, settle_effective_values
 from coproduce.http import link_maker
 from feedback.models import (
@@ -29,6 +31,36 @@ from feedback.models import (
 from feedback.rules import DECIDED_STATES, OPEN_STATES
 
 Kind = ProposalEvent.Kind
+
+
+@dataclass
+class JoinLimit:
+    """How many joined a club in the last hour, against its hourly limit for new members."""
+
+    joined: int
+    limit: int
+    lifted_until: datetime | None
+
+    @property
+    def lifted(self) -> bool:
+        return self.lifted_until is not None and self.lifted_until > timezone.now()
+
+    @property
+    def reached(self) -> bool:
+        return not self.lifted and self.joined >= self.limit
+
+
+def join_limit(*, club: Club, joined: int | None = None) -> JoinLimit:
+    """The club's hourly limit on new members (one query, none if `joined` is known)."""
+    if joined is None:
+        since = timezone.now() - timedelta(hours=1)
+        joined = club.participants.filter(joined_at__gt=since).count()
+    return JoinLimit(
+        joined=joined,
+        limit=settings.COPRODUCE["JOINS_PER_CLUB_PER_HOUR"],
+        lifted_until=club.joins_unlimited_until,
+    )
+
 
 ANSWERED_STATES = DECIDED_STATES
 ANSWERED_SHOWN = 10

@@ -166,7 +166,12 @@ class CountyFilterForm(PeriodForm):
 
 
 class PartnerFilterForm(PeriodForm):
-    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label="Sort by")
+    # One partner's page: sorting by partner would change nothing.
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, label in SORTS.items() if key != "partner"],
+        required=False,
+        label="Sort by",
+    )
 
     @property
     def sort_key(self) -> str:

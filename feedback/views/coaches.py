@@ -8,12 +8,13 @@ every POST of theirs is a 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs.models import AspectStatus, Club
 from coproduce.http import safe_next_url
@@ -54,11 +55,31 @@ def _refused(request, club: Club, pk: int, error: InvalidTransition):
 # --- Needs you and moderation ----------------------------------------------------
 
 
-@require_GET
+# "Needs you" lists this many of each kind of thing; "Show all" pages through the rest.
+NEEDS_YOU_CAP = 10
+NEEDS_YOU_PAGE = 50
+NEEDS_YOU_SECTIONS = (
+    "to_moderate",
+    "to_acknowledge",
+    "to_decide",
+    "changes_due",
+    "deferrals_due",
+    "concerns",
+)
+
+
+@require_safe
 @login_required
 def needs_you(request):
     data = selectors.needs_you(user=request.user)
-    return render(request, "feedback/needs_you.html", {"data": data})
+    show = request.GET.get("show", "")
+    context = {"data": data, "cap": NEEDS_YOU_CAP, "show": "", "shown": {}}
+    if show in NEEDS_YOU_SECTIONS:
+        page = Paginator(getattr(data, show), NEEDS_YOU_PAGE).get_page(request.GET.get("page"))
+        context.update(show=show, page=page, shown={show: page.object_list})
+    else:
+        context["shown"] = {key: getattr(data, key)[:NEEDS_YOU_CAP] for key in NEEDS_YOU_SECTIONS}
+    return render(request, "feedback/needs_you.html", context)
 
 
 @require_POST
@@ -75,7 +96,7 @@ def weekly_digest(request):
     return redirect("feedback:needs-you")
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation(request):
     queue = selectors.moderation_queue(user=request.user)
@@ -137,7 +158,7 @@ def _proposal(club: Club, pk: int) -> Proposal:
     return get_object_or_404(Proposal, club=club, pk=pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def proposal_detail(request, slug, pk):
     club = _club(request, slug)
@@ -315,7 +336,7 @@ def proposal_reopen(request, slug, pk):
 # --- Rounds ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def rounds(request, slug):
     club = _club(request, slug, act=request.method == "POST")
@@ -338,7 +359,7 @@ def rounds(request, slug):
     return render(request, "feedback/coach/rounds.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def round_edit(request, slug, pk):
     club = _club(request, slug, act=True)
@@ -377,7 +398,7 @@ def round_close(request, slug, pk):
 # --- Members -----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def participants(request, slug):
     club = _club(request, slug)
@@ -408,7 +429,7 @@ def participant_block(request, slug, pk):
 # --- Learning and the club record -----------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def learning_new(request, slug):
     club = _club(request, slug, act=True)
@@ -437,7 +458,7 @@ def learning_new(request, slug):
     return render(request, "feedback/coach/learning_new.html", {"club": club, "form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def club_record(request, slug):
     club = _club(request, slug)

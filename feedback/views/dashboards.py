@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clubs import permissions
 from clubs.models import Club, Partner
@@ -36,7 +36,7 @@ def _bound(form_class, request, **kwargs):
     return form_class(data, **kwargs)
 
 
-@require_GET
+@require_safe
 @login_required
 def club_indicators(request, slug):
     club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
@@ -73,7 +73,7 @@ def _partner_results(request, partner):
     return form, window, dash.sort_results(results, form.sort_key)
 
 
-@require_GET
+@require_safe
 @login_required
 def partner_dashboard(request, partner_id):
     partner = _partner_or_404(request.user, partner_id)
@@ -98,7 +98,7 @@ def partner_dashboard(request, partner_id):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def partner_export(request, partner_id):
     partner = _partner_or_404(request.user, partner_id)
@@ -123,7 +123,7 @@ def _county_results(request):
     return form, window, dash.sort_results(results, form.sort_key)
 
 
-@require_GET
+@require_safe
 @login_required
 def county_dashboard(request):
     _county_or_404(request.user)
@@ -149,7 +149,7 @@ def county_dashboard(request):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def county_export(request):
     _county_or_404(request.user)
@@ -169,7 +169,7 @@ def _csv(results, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def placement_help(request):
     """How we place clubs: Hart's rungs, Lundy's questions, the rules and thresholds. Public:
     it explains the method, not any club."""

@@ -18,13 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from clubs.models import Club, normalise_join_code
-from coproduce.http import safe_next_url
+from coproduce.http import client_ip, safe_next_url
 from feedback import identity, push, services
 from feedback import selectors_young_people as selectors
 from feedback.forms_young_people import (
@@ -46,29 +46,38 @@ def _rate(name):
     return lambda group, request: settings.RATE_LIMITS[name]
 
 
-def _global_key(group, request):
-    return "everyone"
-
-
 def _phone_key(group, request):
     """Limits per phone (its cookie), falling back to the address."""
-    return request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
+    return request.COOKIES.get(settings.PARTICIPANT_COOKIE_NAME) or client_ip(request)
 
 
 def _check_join_guessing(request, *, failed: bool) -> None:
-    """Wrong codes count against the phone's address and against everyone.
-
-    Right codes do not count, so a class joining together behind one school
-    address is not stopped; guessing is.
+    """Wrong codes count against the address they come from (the person's own, behind
+    trusted proxies: `client_ip`), and only there: guessing from one connection never
+    stops anyone on another. Right codes do not count, so a class joining together
+    behind one school address is not stopped; guessing is.
     """
-    checks = (("join_client", "ip"), ("join_global", _global_key))
-    if any(
-        is_ratelimited(request, group=f"join:{name}", key=key, rate=_rate(name), increment=failed)
-        for name, key in checks
+    if is_ratelimited(
+        request, group="join:join_client", key="ip", rate=_rate("join_client"), increment=failed
     ):
         raise Ratelimited()
+
+
+def _check_join_member(request, club: Club):
+    """New members of one club: per code and address (a burst of made-up identities from one
+    connection is refused), and per club in an hour, which its coach sees and can lift.
+    Returns the page to show when the club's hourly limit is reached, else None."""
+    if is_ratelimited(
+        request,
+        group="join:join_member",
+        key=lambda group, request: f"{client_ip(request)}:{club.join_code}",
+        rate=_rate("join_member"),
+        increment=True,
+    ):
+        raise Ratelimited()
+    if selectors.join_limit(club=club).reached:
+        return render(request, "feedback/young/join_paused.html", {"club": club}, status=429)
+    return None
 
 
 def _find_club(raw_code: str) -> Club | None:
@@ -114,7 +123,7 @@ def member_required(view):
 # --- Joining -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def join(request):
     """Type the club's code; a good one leads on to picking a name."""
     if "code" not in request.GET:
@@ -138,7 +147,7 @@ def join(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_code(request, code):
     """The QR code's target: pick a made-up name and an age group, then join."""
     _check_join_guessing(request, failed=False)
@@ -165,6 +174,8 @@ def join_code(request, code):
             return render(request, "feedback/young/too_young.html", {"club": club})
         form = JoinForm(request.POST, suggestions=suggestions)
         if form.is_valid():
+            if paused := _check_join_member(request, club):
+                return paused
             try:
                 participant, phrase = services.participant_join(
                     club=club,
@@ -195,7 +206,7 @@ def join_code(request, code):
 
 @never_cache
 @ratelimit(group="recover", key="ip", rate=_rate("recover"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_recover(request):
     """Back on another phone with the club's code and the recovery phrase."""
     if request.method == "POST":
@@ -232,7 +243,7 @@ def join_recover(request):
     return render(request, "feedback/young/recover.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def my_clubs(request):
     """The clubs this phone belongs to."""
     participants = identity.participants_on_phone(request)
@@ -242,7 +253,7 @@ def my_clubs(request):
 # --- The club ------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @member_required
 def member_home(request, participant):
     services.participant_visit(participant=participant)
@@ -274,7 +285,7 @@ def notices_seen(request, participant):
 
 
 @ratelimit(group="propose", key=_phone_key, rate=_rate("propose"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def member_propose(request, participant):
     club = participant.club
@@ -327,7 +338,7 @@ def _new_token(request) -> str:
         return str(uuid.uuid4())
 
 
-@require_GET
+@require_safe
 @member_required
 def proposal_detail(request, participant, pk):
     proposal = selectors.proposal_for_member(
@@ -352,7 +363,7 @@ def _own_proposal(participant, pk) -> Proposal:
     return get_object_or_404(Proposal, pk=pk, club=participant.club, author=participant)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def proposal_edit(request, participant, pk):
     """The author changes an idea their coach sent back, and sends it again."""
@@ -489,7 +500,7 @@ def proposal_listened(request, participant, pk):
 
 
 @ratelimit(group="concern", key=_phone_key, rate=_rate("concern"), method="POST", block=True)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def member_concern(request, participant):
     proposals = selectors.proposals_for_member(participant).exclude(state=State.WITHDRAWN)
@@ -569,12 +580,12 @@ def _static_text(name: str, content_type: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     return _static_text("js/sw.js", "application/javascript; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def manifest(request):
     return _static_text("manifest.webmanifest", "application/manifest+json")
 
@@ -590,7 +601,7 @@ def member_new_phrase(request, participant):
     return render(request, "feedback/young/new_phrase.html", context)
 
 
-@require_GET
+@require_safe
 @member_required
 def my_data(request, participant):
     return render(
@@ -600,7 +611,7 @@ def my_data(request, participant):
     )
 
 
-@require_GET
+@require_safe
 @member_required
 def my_data_download(request, participant):
     data = selectors.my_data(participant=participant)
@@ -613,7 +624,7 @@ def my_data_download(request, participant):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def my_data_delete(request, participant):
     form = ConfirmDeleteForm(request.POST if request.method == "POST" else None)

@@ -46,10 +46,13 @@ def partner_with_clubs(db):
     return lead, grow
 
 
-MY_CLUBS_QUERIES = 5  # session, user, clubs (+ partner, district), session aspects, led partners
+# session, user, clubs (+ partner, district), session aspects, led partners, the menu's count
+# of what needs you
+MY_CLUBS_QUERIES = 6
 # The club page's own queries: session, user, club (+ partner, district), aspects,
-# changes (+ recorded_by), coaches (+ user), led partners (permissions).
-CLUB_PAGE_QUERIES = 7
+# changes (+ recorded_by), coaches (+ user), led partners (permissions), the menu's count of
+# what needs you.
+CLUB_PAGE_QUERIES = 8
 
 
 @pytest.fixture

@@ -99,6 +99,7 @@ class Site:
         }
         special = {
             "feedback:join-code": {"code": club.join_code},
+            "invitation-accept": {"token": self.invitation_token()},
             "password_reset_confirm": {
                 "uidb64": urlsafe_base64_encode(force_bytes(self.resetting.pk)),
                 "token": default_token_generator.make_token(self.resetting),
@@ -115,6 +116,16 @@ class Site:
         if "pk" in params:
             values["pk"] = pk[name]()
         return values
+
+    def invitation_token(self) -> str:
+        """An open invitation to coach the club: its link works for anyone holding it."""
+        from clubs.models import Invitation
+        from clubs.services import invitation_token
+
+        invitation, _ = Invitation.objects.get_or_create(
+            email="invited@example.org", partner=self.club.partner, role="coach"
+        )
+        return invitation_token(invitation)
 
     def object_pk(self, name: str) -> int | None:
         """The primary key in `name`'s address, if it has one."""

@@ -64,6 +64,14 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 405, 405),
         "POST": row(302, 302, 302, 302, 302, 403, 404, 404, 302, 404, 403, 302),
     },
+    "clubs:invite": {
+        "GET": row(302, 302, 302, 302, 302, 403, 404, 404, 200, 404, 403, 200),
+        "POST": row(302, 302, 302, 302, 302, 403, 404, 404, 200, 404, 403, 200),
+    },
+    "clubs:join-limit-lift": {
+        "GET": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 405, 405),
+        "POST": row(302, 302, 302, 302, 302, 302, 404, 404, 302, 404, 403, 302),
+    },
     "clubs:my-clubs": {
         "GET": row(302, 302, 302, 302, 302, 200, 200, 200, 200, 200, 200, 200),
         "POST": row(302, 302, 302, 302, 302, 405, 405, 405, 405, 405, 403, 405),
@@ -264,6 +272,16 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
         "POST": row(405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
+    # The admin site's sign-in (with the abuse limits): a signed-in administrator goes in.
+    "admin-login": {
+        "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302),
+        "POST": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
+    # An invitation's emailed link: whoever holds it chooses a password (a blank form: 200).
+    "invitation-accept": {
+        "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+        "POST": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    },
     "login": {
         "GET": row(200, 200, 200, 200, 200, 302, 302, 302, 302, 302, 302, 302),
         "POST": row(200, 200, 200, 200, 200, 302, 302, 302, 302, 302, 302, 302),
@@ -396,6 +414,8 @@ def test_the_admin_lets_in_only_admins(world, client):
 OPEN_TO_ALL = {
     "logout",
     "login",
+    "admin-login",
+    "invitation-accept",
     "password_change",
     "password_reset",
     "feedback:join-code",
