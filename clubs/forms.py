@@ -3,12 +3,12 @@
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clubs.models import AspectKind, AspectStatus, Club, District, Partner, Stage
+from clubs.models import USUAL_ASPECTS, AspectKind, AspectStatus, Club, District, Partner, Stage
 
 FIXED_WITHOUT_REASON = "Say why this can't change: young people will read the reason."
 
@@ -70,6 +70,7 @@ class ClubForm(forms.ModelForm):
                 required=False, max_length=64, widget=forms.HiddenInput
             )
             self.initial.setdefault("client_token", str(uuid.uuid4()))
+            self._add_declaration_fields()
         self.helper = _helper("Save club")
         self.helper.layout = Layout(
             *([Field("partner")] if "partner" in self.fields else []),
@@ -88,10 +89,82 @@ class ClubForm(forms.ModelForm):
                 Div(Field("funding_end"), css_class="col-sm-6"),
                 css_class="row",
             ),
+            *self._declaration_fieldsets(),
             Field("stage"),
             Field("is_active"),
             *([Field("client_token")] if "client_token" in self.fields else []),
         )
+
+    # The usual aspects whose value is a field of the club itself.
+    VALUE_FROM_CLUB = {AspectKind.LOCATION: "Venue", AspectKind.ACTIVITY: "Activity"}
+    DECLARATION_PARTS = ("value", "status", "room", "reason")
+
+    def _add_declaration_fields(self) -> None:
+        """A new club declares each usual aspect at once: its value and whether it can change."""
+        for kind in USUAL_ASPECTS:
+            name = AspectKind(kind).label
+            if kind not in self.VALUE_FROM_CLUB:
+                self.fields[f"{kind}_value"] = forms.CharField(
+                    label=f"{name}: what it is now",
+                    max_length=200,
+                    required=False,
+                )
+            self.fields[f"{kind}_status"] = forms.ChoiceField(
+                label=f"Can young people change the {name.lower()}?",
+                choices=[
+                    (AspectStatus.NEGOTIABLE, "Yes, it can change"),
+                    (AspectStatus.FIXED, "No, it can't change"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Say whether young people can change the {name.lower()}."
+                },
+            )
+            self.fields[f"{kind}_room"] = forms.CharField(
+                label="How much room is there? (if it can change)",
+                max_length=200,
+                required=False,
+            )
+            self.fields[f"{kind}_reason"] = forms.CharField(
+                label="Why can't it change? (if it can't)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Young people will read this.",
+            )
+
+    def _declaration_fieldsets(self) -> list:
+        if "client_token" not in self.fields:
+            return []
+        fieldsets = []
+        for kind in USUAL_ASPECTS:
+            name = AspectKind(kind).label
+            if kind in self.VALUE_FROM_CLUB:
+                legend = f"{name} (the {self.VALUE_FROM_CLUB[kind].lower()} above)"
+            else:
+                legend = name
+            fieldsets.append(
+                Fieldset(
+                    legend,
+                    *[
+                        f"{kind}_{part}"
+                        for part in self.DECLARATION_PARTS
+                        if f"{kind}_{part}" in self.fields
+                    ],
+                )
+            )
+        return fieldsets
+
+    def declarations(self) -> dict[str, dict[str, str]]:
+        """The usual aspects as declared, for `services.club_create`; pops them from
+        cleaned_data so the rest are the club's own fields."""
+        declared = {}
+        for kind in USUAL_ASPECTS:
+            parts = {
+                part: self.cleaned_data.pop(f"{kind}_{part}", "") or ""
+                for part in self.DECLARATION_PARTS
+            }
+            declared[kind] = parts
+        return declared
 
     def clean(self):
         data = super().clean()
@@ -107,6 +180,14 @@ class ClubForm(forms.ModelForm):
                 "max_age",
                 ValidationError("The oldest age must be at least the youngest.", code="age_order"),
             )
+        for kind in USUAL_ASPECTS if "client_token" in self.fields else ():
+            if data.get(f"{kind}_status") == AspectStatus.FIXED and not (
+                (data.get(f"{kind}_reason") or "").strip()
+            ):
+                self.add_error(
+                    f"{kind}_reason",
+                    ValidationError(FIXED_WITHOUT_REASON, code="fixed_without_reason"),
+                )
         return data
 
 

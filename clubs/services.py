@@ -1,7 +1,7 @@
 """Writes that matter for clubs: creating them, assigning coaches, changing aspects."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from clubs.models import (
     Invitation,
     Partner,
     PartnerRole,
+    Stage,
     User,
     new_join_code,
 )
@@ -43,17 +44,30 @@ def _unique_slug(name: str) -> str:
 
 
 def club_create(
-    *, partner: Partner, by: User | None = None, client_token: str = "", **fields
+    *,
+    partner: Partner,
+    by: User | None = None,
+    client_token: str = "",
+    declarations: Mapping[str, Mapping[str, str]] | None = None,
+    **fields,
 ) -> Club:
-    """Creates a club with the usual aspects (day, start time, ...), not decided yet: its coach
-    declares each one (can change, or can't and why).
+    """Creates a club with the usual aspects (day, start time, ...), not decided yet unless
+    `declarations` declares them: {kind: {"value", "status", "room", "reason"}}, recorded in
+    each aspect's history as `aspect_update` records any change. The Location and Activity
+    aspects take the club's venue and activity when their declaration gives no value.
 
     The same `client_token` twice (a double submit) makes one club: the second call
     hands back the first's.
     """
     client_token = (client_token or "")[:64]
     try:
-        return _club_create(partner=partner, client_token=client_token, **fields)
+        return _club_create(
+            partner=partner,
+            by=by,
+            client_token=client_token,
+            declarations=declarations,
+            **fields,
+        )
     except IntegrityError:
         if not client_token:
             raise
@@ -62,8 +76,19 @@ def club_create(
         return Club.objects.get(partner=partner, client_token=client_token)
 
 
+# Where a usual aspect's value comes from when its declaration gives none.
+ASPECT_VALUE_FROM_CLUB = {AspectKind.LOCATION: "venue_name", AspectKind.ACTIVITY: "activity"}
+
+
 @transaction.atomic
-def _club_create(*, partner: Partner, client_token: str, **fields) -> Club:
+def _club_create(
+    *,
+    partner: Partner,
+    by: User | None,
+    client_token: str,
+    declarations: Mapping[str, Mapping[str, str]] | None,
+    **fields,
+) -> Club:
     if client_token:
         same = Club.objects.filter(partner=partner, client_token=client_token).first()
         if same is not None:
@@ -75,8 +100,39 @@ def _club_create(*, partner: Partner, client_token: str, **fields) -> Club:
     club.full_clean(exclude=["client_token"])
     club.save()
     for order, kind in enumerate(USUAL_ASPECTS):
-        Aspect.objects.create(club=club, kind=kind, order=order)
+        aspect = Aspect.objects.create(club=club, kind=kind, order=order)
+        if declarations is not None and kind in declarations:
+            declared = declarations[kind]
+            value = (declared.get("value") or "").strip()
+            if not value and kind in ASPECT_VALUE_FROM_CLUB:
+                value = getattr(club, ASPECT_VALUE_FROM_CLUB[kind])
+            aspect_update(
+                aspect=aspect,
+                by=by,
+                value=value,
+                status=declared["status"],
+                room=declared.get("room") or "",
+                reason=declared.get("reason") or "",
+                note="Set up with the club",
+            )
+    if declarations is not None:
+        # Callers without declarations (imports, the demo) declare the aspects themselves.
+        _refuse_undeclared_past_inception(club)
     return club
+
+
+def _refuse_undeclared_past_inception(club: Club) -> None:
+    """A club past Inception has said, for every aspect, whether young people can change it."""
+    if club.stage == Stage.INCEPTION:
+        return
+    undeclared = [str(aspect) for aspect in club.aspects.undeclared().order_by("order")]
+    if undeclared:
+        message = ValidationError(
+            "Say whether young people can change %(aspects)s before the club moves past Inception.",
+            code="undeclared_past_inception",
+            params={"aspects": ", ".join(undeclared)},
+        )
+        raise ValidationError({"stage": message})
 
 
 @transaction.atomic
@@ -84,6 +140,8 @@ def club_update(*, club: Club, **fields) -> Club:
     for name, value in fields.items():
         setattr(club, name, value)
     club.full_clean()
+    if "stage" in fields:
+        _refuse_undeclared_past_inception(club)
     club.save()
     return club
 

@@ -134,16 +134,19 @@ def club_create(request):
     initial = {"district": first.district_id} if first else {}
     form = ClubForm(request.POST or None, partners=partners, initial=initial)
     if request.method == "POST" and form.is_valid():
+        declarations = form.declarations()
         fields = dict(form.cleaned_data)
         partner = fields.pop("partner")
         try:
-            club = services.club_create(partner=partner, by=request.user, **fields)
+            club = services.club_create(
+                partner=partner, by=request.user, declarations=declarations, **fields
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(
                 request,
-                f"{club.name} is set up. Fill in its aspects: what young people can change.",
+                f"{club.name} is set up: young people can see what they can change and why.",
             )
             return redirect(club)
     return render(request, "clubs/club_form.html", {"form": form, "club": None})

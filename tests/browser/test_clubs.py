@@ -9,6 +9,7 @@ from clubs import services
 from clubs.models import District
 from tests import factories
 from tests.browser.conftest import assert_axe_clean, login, screenshot
+from tests.browser.test_young_people import join
 
 
 def ensure_districts():
@@ -118,3 +119,53 @@ def test_the_join_poster_prints_on_one_a4_page(desktop, site, tmp_path):
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert abs(float(box.group(1)) - 595) < 1
     assert abs(float(box.group(2)) - 842) < 1
+
+
+LOCATION_REASON = "The school lends us its courts for free."
+
+
+def test_a_lead_starts_a_club_with_its_venue_and_young_people_see_location_fixed(
+    phone, new_phone, site, tmp_path
+):
+    ensure_districts()
+    partner = factories.PartnerFactory(name="Riverside Sports")
+    lead = factories.make_lead(partner, email="lead@example.org", name="Lee Lead")
+    login(phone, site, lead.email, factories.PASSWORD)
+
+    phone.goto(f"{site}/clubs/new/")
+    expect(phone.get_by_role("heading", name="Start a club", level=1)).to_be_visible()
+    assert_axe_clean(phone, "start a club")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, tmp_path, "club-create-phone")
+    phone.get_by_label("Club name").fill("Riverside Tennis")
+    phone.locator("#id_activity").fill("Tennis")
+    phone.locator("#id_venue_name").fill("Riverside Courts")
+    phone.get_by_label("Funding starts").fill("2026-09-01")
+    phone.get_by_label("Funding ends").fill("2027-08-31")
+    phone.get_by_label("Stage").select_option("planning")
+    phone.locator("#id_day_value").fill("Tuesdays")
+    for kind in ("day", "start_time", "duration", "activity"):
+        phone.locator(f"#id_{kind}_status_0").check()
+    phone.locator("#id_location_status_1").check()
+    phone.get_by_role("button", name="Save club").click()
+    # A fixed location needs its reason: refused with a clear message, nothing made.
+    expect(
+        phone.get_by_text("Say why this can't change: young people will read the reason.")
+    ).to_be_visible()
+    assert_axe_clean(phone, "start a club with an error")
+    assert not partner.clubs.exists()
+    phone.locator("#id_location_reason").fill(LOCATION_REASON)
+    phone.get_by_role("button", name="Save club").click()
+    expect(phone.get_by_role("heading", name="Riverside Tennis", level=1)).to_be_visible()
+    club = partner.clubs.get()
+    assert club.stage == "planning"
+    assert not club.aspects.undeclared().exists()
+
+    young = new_phone()
+    join(young, site, club)
+    fixed = young.locator("section", has=young.get_by_role("heading", name="What we can't change"))
+    expect(fixed.get_by_text("Location: Riverside Courts")).to_be_visible()
+    expect(fixed.get_by_text(f"Why: {LOCATION_REASON}")).to_be_visible()
+    assert young.get_by_role("heading", name="Not decided yet").count() == 0
+    assert_axe_clean(young, "young person's club page")
+    screenshot(young, tmp_path, "club-created-young-phone")

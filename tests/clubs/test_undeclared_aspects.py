@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clubs.models import AspectChange, AspectStatus
-from clubs.services import aspect_update, club_create
+from clubs.models import USUAL_ASPECTS, AspectChange, AspectStatus
+from clubs.services import aspect_update, club_create, club_update
 from tests import factories
 from tests.feedback.test_yp_support import phone_of
 
@@ -59,3 +59,64 @@ def test_the_staff_club_page_lists_undeclared_aspects_to_declare(world, client_a
     club = factories.ClubFactory(partner=world.club.partner, declared="")
     html = client_as("lead").get(reverse("clubs:club-detail", args=[club.slug])).content.decode()
     assert "Not declared yet" in html
+
+
+def test_a_club_cannot_move_past_inception_with_undeclared_aspects(world):
+    club = factories.ClubFactory(partner=world.club.partner, declared="", stage="inception")
+    with pytest.raises(ValidationError) as error:
+        club_update(club=club, stage="planning")
+    assert "before the club moves past Inception" in str(error.value)
+    assert "Day" in str(error.value)
+    club.refresh_from_db()
+    assert club.stage == "inception"
+
+
+def test_a_club_moves_past_inception_once_every_aspect_is_declared(world):
+    club = factories.ClubFactory(partner=world.club.partner, declared="", stage="inception")
+    for aspect in club.aspects.all():
+        aspect_update(aspect=aspect, by=world.lead, status=AspectStatus.NEGOTIABLE)
+    club_update(club=club, stage="planning")
+    club.refresh_from_db()
+    assert club.stage == "planning"
+
+
+def test_club_create_with_declarations_refuses_a_stage_past_inception_left_undeclared(world):
+    with pytest.raises(ValidationError) as error:
+        club_create(
+            partner=world.club.partner,
+            name="Half declared",
+            district=world.club.district,
+            activity="Netball",
+            venue_name="Riverside School",
+            funding_start=world.club.funding_start,
+            funding_end=world.club.funding_end,
+            stage="delivery",
+            declarations={"day": {"value": "Tuesdays", "status": AspectStatus.NEGOTIABLE}},
+        )
+    assert "Start time" in str(error.value)
+    assert not world.club.partner.clubs.filter(name="Half declared").exists()
+
+
+def test_club_create_declarations_take_venue_and_activity_as_values(world):
+    declared = {kind: {"status": AspectStatus.NEGOTIABLE} for kind in USUAL_ASPECTS}
+    declared["location"] = {"status": AspectStatus.FIXED, "reason": "Free school hall."}
+    club = club_create(
+        partner=world.club.partner,
+        by=world.lead,
+        name="Declared club",
+        district=world.club.district,
+        activity="Netball",
+        venue_name="Riverside School",
+        funding_start=world.club.funding_start,
+        funding_end=world.club.funding_end,
+        stage="delivery",
+        declarations=declared,
+    )
+    location = club.aspects.get(kind="location")
+    assert (location.value, location.status, location.reason) == (
+        "Riverside School",
+        AspectStatus.FIXED,
+        "Free school hall.",
+    )
+    assert club.aspects.get(kind="activity").value == "Netball"
+    assert AspectChange.objects.filter(club=club, recorded_by=world.lead).count() == 5

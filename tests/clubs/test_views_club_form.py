@@ -2,7 +2,23 @@
 
 from django.urls import reverse
 
-from clubs.models import USUAL_ASPECTS, Club
+from clubs.models import USUAL_ASPECTS, AspectChange, AspectStatus, Club
+
+
+def declared_aspects(**extra):
+    """The set-up form's declarations: every usual aspect can change, Location can't."""
+    data = {}
+    for kind in USUAL_ASPECTS:
+        data[f"{kind}_status"] = "negotiable"
+        data[f"{kind}_room"] = ""
+        data[f"{kind}_reason"] = ""
+    data["day_value"] = "Tuesdays"
+    data["start_time_value"] = "6pm"
+    data["duration_value"] = "1 hour"
+    data["location_status"] = "fixed"
+    data["location_reason"] = "The school lends us its courts for free."
+    data.update(extra)
+    return data
 
 
 def club_data(world, **extra):
@@ -19,6 +35,7 @@ def club_data(world, **extra):
         "funding_end": "2027-03-31",
         "stage": "planning",
         "is_active": "on",
+        **declared_aspects(),
     }
     data.update(extra)
     return data
@@ -91,3 +108,39 @@ def test_a_double_submitted_new_club_is_one_club(world, client_as):
     club = Club.objects.get(name="Riverside Tennis")
     assert [r["Location"] for r in responses] == [club.get_absolute_url()] * 2
     assert club.aspects.count() == len(USUAL_ASPECTS)
+
+
+def test_a_new_club_is_set_up_with_its_aspects_declared_in_one_step(world, client_as):
+    client_as("lead").post(reverse("clubs:club-create"), club_data(world))
+    club = Club.objects.get(name="Riverside Tennis")
+    aspects = {aspect.kind: aspect for aspect in club.aspects.all()}
+    location, activity, day = aspects["location"], aspects["activity"], aspects["day"]
+    # The venue and activity typed in the form are the aspects' values, not ignored.
+    assert (location.value, location.status) == ("Riverside Courts", AspectStatus.FIXED)
+    assert location.reason == "The school lends us its courts for free."
+    assert (activity.value, activity.status) == ("Tennis", AspectStatus.NEGOTIABLE)
+    assert (day.value, day.status) == ("Tuesdays", AspectStatus.NEGOTIABLE)
+    assert not club.aspects.undeclared().exists()
+    # Each declaration is in the aspect's history, recorded by the lead.
+    changes = AspectChange.objects.filter(club=club)
+    assert changes.count() == len(USUAL_ASPECTS)
+    change = changes.get(aspect=location)
+    assert (change.old_status, change.new_status) == ("undeclared", "fixed")
+    assert change.recorded_by == world.lead
+
+
+def test_a_fixed_aspect_without_a_reason_is_refused_and_no_club_is_made(world, client_as):
+    data = club_data(world, location_reason="  ")
+    response = client_as("lead").post(reverse("clubs:club-create"), data)
+    assert response.status_code == 200
+    assert "Say why this can&#x27;t change" in response.content.decode()
+    assert not Club.objects.filter(name="Riverside Tennis").exists()
+
+
+def test_every_usual_aspect_must_be_declared_and_nothing_is_made(world, client_as):
+    data = club_data(world)
+    del data["day_status"]
+    response = client_as("lead").post(reverse("clubs:club-create"), data)
+    assert response.status_code == 200
+    assert "Say whether young people can change the day." in response.content.decode()
+    assert not Club.objects.filter(name="Riverside Tennis").exists()

@@ -7,6 +7,7 @@ club they may see but not change, Energise Me staff read-only (every POST 403).
 import pytest
 from django.urls import reverse
 
+from tests.clubs.test_views_club_form import declared_aspects
 from tests.conftest import ROLES
 
 R, OK, FORBIDDEN, MISSING, NOT_ALLOWED = 302, 200, 403, 404, 405
@@ -35,6 +36,7 @@ def club_fields(world, **extra):
         "funding_end": "2027-07-31",
         "stage": "planning",
         "is_active": "on",
+        **declared_aspects(),
     }
     data.update(extra)
     return data
