@@ -3,7 +3,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from clubs.models import Aspect, AspectChange, Club, ClubCoach, District, Partner, PartnerRole, User
+from clubs.models import (
+    Aspect,
+    AspectChange,
+    Club,
+    ClubCoach,
+    CoachChange,
+    District,
+    Partner,
+    PartnerRole,
+    User,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -106,3 +116,11 @@ class AspectChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["new_status"]
     search_fields = ["club__name", "new_value"]
     list_select_related = ["aspect", "club"]
+
+
+@admin.register(CoachChange)
+class CoachChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["club", "coach", "action", "by", "at"]
+    list_filter = ["action"]
+    search_fields = ["club__name", "coach__email", "by__email"]
+    list_select_related = ["club", "coach", "by"]

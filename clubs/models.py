@@ -304,6 +304,42 @@ class ClubCoach(models.Model):
         return f"{self.user} coaches {self.club}"
 
 
+class CoachChange(models.Model):
+    """Append-only history of a club's coaches: who assigned or removed whom, and when.
+
+    Written by `clubs.services.coach_assign` / `coach_unassign`; never edited or deleted,
+    so a lead can see how the club's team came to be (with the invitations)."""
+
+    class Action(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        REMOVED = "removed", "Removed"
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="coach_changes")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["club", "-at"])]
+
+    def __str__(self):
+        return f"{self.coach} {self.get_action_display().lower()} at {self.club} by {self.by}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Coach changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Coach changes are append-only.")
+
+
 class AspectKind(models.TextChoices):
     DAY = "day", "Day"
     START_TIME = "start_time", "Start time"

@@ -1,7 +1,8 @@
 """Reads that club pages share, with their joins written once."""
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -15,6 +16,8 @@ from clubs.models import (
     AspectStatus,
     Club,
     ClubCoach,
+    CoachChange,
+    Invitation,
     Partner,
 )
 
@@ -196,3 +199,55 @@ def partner_people(*, partner: Partner, exclude_club: Club | None = None) -> lis
     if exclude_club is not None:
         users = users.exclude(coach_assignments__club=exclude_club)
     return list(users.order_by("name", "email"))
+
+
+# How many of each kind of record the coaches page's history shows (newest first).
+COACH_HISTORY_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    text: str
+
+
+def coach_history(*, club: Club) -> list[HistoryEntry]:
+    """The club's team history, newest first: invitations sent and accepted (to coach this
+    club, or to lead its partner) and coaches assigned and removed, with who did it."""
+
+    def who(user) -> str:
+        return str(user) if user is not None else "The site"
+
+    entries = []
+    changes = club.coach_changes.select_related("coach", "by")[:COACH_HISTORY_LIMIT]
+    for change in changes:
+        coach = str(change.coach) if change.coach is not None else "a deleted account"
+        if change.action == CoachChange.Action.REMOVED:
+            entries.append(HistoryEntry(change.at, f"{who(change.by)} removed {coach}."))
+        else:
+            entries.append(HistoryEntry(change.at, f"{who(change.by)} assigned {coach}."))
+    invitations = (
+        Invitation.objects.filter(Q(club=club) | Q(partner_id=club.partner_id, club__isnull=True))
+        .select_related("invited_by", "accepted_by")
+        .order_by("-created_at", "-id")[:COACH_HISTORY_LIMIT]
+    )
+    for invitation in invitations:
+        what = (
+            f"to coach {club.name}"
+            if invitation.club_id
+            else (f"to {invitation.get_role_display().lower()} for {club.partner.name}")
+        )
+        entries.append(
+            HistoryEntry(
+                invitation.created_at,
+                f"{who(invitation.invited_by)} invited {invitation.email} {what}.",
+            )
+        )
+        if invitation.accepted_at is not None:
+            entries.append(
+                HistoryEntry(
+                    invitation.accepted_at,
+                    f"{invitation.email} accepted the invitation {what}.",
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

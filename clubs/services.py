@@ -21,6 +21,7 @@ from clubs.models import (
     AspectStatus,
     Club,
     ClubCoach,
+    CoachChange,
     Invitation,
     Partner,
     PartnerRole,
@@ -178,22 +179,30 @@ def join_limit_lift(*, club: Club, by: User, hours: int = JOIN_LIMIT_LIFT_HOURS)
 
 
 @transaction.atomic
-def coach_assign(*, club: Club, user: User) -> ClubCoach:
-    """Assigns a coach of the club's own partner to the club."""
+def coach_assign(*, club: Club, user: User, by: User | None = None) -> ClubCoach:
+    """Assigns a coach of the club's own partner to the club, in the club's coach history
+    (`by`: who did it; None for the site's own set-up)."""
     if not PartnerRole.objects.filter(user=user, partner_id=club.partner_id).exists():
         raise ValidationError(
             "Only coaches of %(partner)s can coach this club.",
             code="coach_of_other_partner",
             params={"partner": club.partner.name},
         )
-    assignment, _ = ClubCoach.objects.get_or_create(club=club, user=user)
+    assignment, created = ClubCoach.objects.get_or_create(club=club, user=user)
+    if created:
+        CoachChange.objects.create(club=club, coach=user, action=CoachChange.Action.ASSIGNED, by=by)
     club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
     return assignment
 
 
 @transaction.atomic
-def coach_unassign(*, club: Club, user: User) -> None:
-    ClubCoach.objects.filter(club=club, user=user).delete()
+def coach_unassign(*, club: Club, user: User, by: User | None) -> None:
+    """Removes a coach from the club, in the club's coach history; their account and
+    partner role stay. Removing someone who isn't a coach of the club changes nothing."""
+    removed, _ = ClubCoach.objects.filter(club=club, user=user).delete()
+    if removed:
+        CoachChange.objects.create(club=club, coach=user, action=CoachChange.Action.REMOVED, by=by)
+        logger.info("%s removed %s from %s", by, user, club)
     club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
 
 
@@ -386,7 +395,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         user.save()
     PartnerRole.objects.get_or_create(user=user, partner=invitation.partner, role=invitation.role)
     if invitation.club is not None:
-        coach_assign(club=invitation.club, user=user)
+        coach_assign(club=invitation.club, user=user, by=invitation.invited_by)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

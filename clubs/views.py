@@ -182,7 +182,7 @@ def club_coaches(request, slug):
             unassign = CoachUnassignForm(request.POST, club=club)
             if unassign.is_valid():
                 user = unassign.cleaned_data["user"]
-                services.coach_unassign(club=club, user=user)
+                services.coach_unassign(club=club, user=user, by=request.user)
                 messages.success(request, f"{user} no longer coaches {club.name}.")
             else:
                 messages.error(request, "Choose one of this club's coaches.")
@@ -192,7 +192,7 @@ def club_coaches(request, slug):
             try:
                 if user is None:
                     raise ValidationError("No such coach.", code="coach_of_other_partner")
-                services.coach_assign(club=club, user=user)
+                services.coach_assign(club=club, user=user, by=request.user)
             except ValidationError:
                 # One message whether or not the account exists: a lead learns nothing
                 # about other partners' people.
@@ -214,6 +214,7 @@ def club_coaches(request, slug):
         "form": form,
         "coaches": club.coach_assignments.select_related("user").order_by("user__name"),
         "available": selectors.partner_people(partner=club.partner, exclude_club=club),
+        "history": selectors.coach_history(club=club),
     }
     return render(request, "clubs/club_coaches.html", context)
 

@@ -36,7 +36,7 @@ def test_a_coach_assigned_or_removed_while_the_club_is_in_hand_is_seen_at_once(w
 
     club, coach = world.sibling, world.coach
     assert not permissions.is_coach_of(coach, club)
-    coach_assign(club=club, user=coach)
+    coach_assign(club=club, user=coach, by=world.lead)
     assert permissions.is_coach_of(coach, club)
-    coach_unassign(club=club, user=coach)
+    coach_unassign(club=club, user=coach, by=world.lead)
     assert not permissions.is_coach_of(coach, club)

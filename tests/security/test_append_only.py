@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import AppendOnlyError, AspectChange
-from clubs.services import aspect_update
+from clubs.models import AppendOnlyError, AspectChange, CoachChange
+from clubs.services import aspect_update, coach_unassign
 from feedback import services
 from feedback.models import Decision, Outcome, ProposalEvent
 from tests import factories
@@ -27,14 +27,16 @@ def records(world):
     change = aspect_update(
         aspect=world.club.aspects.get(kind="day"), by=world.coach, value="Friday"
     )
+    coach_unassign(club=world.club, user=world.coach, by=world.lead)
     return {
+        "coach_change": CoachChange.objects.get(action="removed"),
         "event": ProposalEvent.objects.filter(proposal=proposal).first(),
         "decision": decision,
         "change": change,
     }
 
 
-@pytest.mark.parametrize("name", ["event", "decision", "change"])
+@pytest.mark.parametrize("name", ["event", "decision", "change", "coach_change"])
 def test_append_only_records_refuse_update_and_delete(records, name):
     record = records[name]
     with pytest.raises(AppendOnlyError):
@@ -46,7 +48,12 @@ def test_append_only_records_refuse_update_and_delete(records, name):
 
 @pytest.mark.parametrize(
     ("model", "name"),
-    [(ProposalEvent, "event"), (Decision, "decision"), (AspectChange, "change")],
+    [
+        (ProposalEvent, "event"),
+        (Decision, "decision"),
+        (AspectChange, "change"),
+        (CoachChange, "coach_change"),
+    ],
 )
 def test_the_admin_shows_append_only_records_but_cannot_change_or_delete_them(
     client, world, records, model, name
