@@ -40,13 +40,37 @@ class ReturnForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     decider = forms.ChoiceField(label="Who decides?", choices=Decider.choices)
     decide_by = forms.DateField(
-        label="Decided by",
+        label="Decide by (date)",
         widget=DateInput(),
         error_messages={"required": "Say by when it will be decided."},
     )
 
 
+# The fields each outcome asks for, after the outcome and the answer. The form parses
+# them all (the service refuses what does not fit the outcome) but shows only these.
+CHANGE_FIELDS = ("promised_by", "change_aspect", "change_value", "change_effective")
+OUTCOME_FIELDS = {
+    Outcome.ADOPTED: CHANGE_FIELDS,
+    Outcome.ADAPTED: CHANGE_FIELDS,
+    Outcome.TRIAL: CHANGE_FIELDS,
+    Outcome.DEFERRED: ("deferred_until",),
+    Outcome.NOT_POSSIBLE: ("not_possible_aspect", "reason"),
+    Outcome.NOT_ADOPTED: ("reason",),
+    Outcome.DUPLICATE: ("duplicate_of",),
+}
+REASON_LABELS = {
+    Outcome.NOT_ADOPTED: "Reason (at least one full sentence; coaches and the record see it)",
+    Outcome.NOT_POSSIBLE: "Reason (optional; coaches and the record see it)",
+}
+
+
 class DecideForm(forms.Form):
+    """The decision, in two steps: the outcome, then only that outcome's fields.
+
+    `outcome` (a keyword) is the outcome already chosen when the form is not bound,
+    e.g. from `?outcome=adopted`; a bound form takes it from its data.
+    """
+
     outcome = forms.ChoiceField(
         label="What did you decide?",
         choices=Outcome.choices,
@@ -54,58 +78,85 @@ class DecideForm(forms.Form):
         error_messages={"required": "Choose what you decided."},
     )
     answer = forms.CharField(
-        label="Public answer (young people read this)",
+        label="Your answer (the young people read this)",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Plain words: what you decided and why.",
         error_messages={"required": "Write an answer for the young people: they will read it."},
     )
     reason = forms.CharField(
-        label="Reason, if not adopted (at least one full sentence)",
+        label=REASON_LABELS[Outcome.NOT_ADOPTED],
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
     )
     deferred_until = forms.DateField(
-        label="If deferred: looked at again on", widget=DateInput(), required=False
+        label="Look at it again on (date)", widget=DateInput(), required=False
     )
     not_possible_aspect = forms.ModelChoiceField(
-        label="If not possible: the fixed aspect that stops it",
+        label="The fixed aspect that stops it",
         queryset=None,
         required=False,
         empty_label="Choose the aspect",
     )
     duplicate_of = forms.ModelChoiceField(
-        label="If a duplicate: the idea it duplicates",
+        label="The idea it duplicates",
         queryset=None,
         required=False,
         empty_label="Choose the idea",
     )
     promised_by = forms.DateField(
-        label="If adopted or a trial: the change is promised by",
+        label="Promised by (date)",
         widget=DateInput(),
         required=False,
+        help_text="Or record the change now, below: one of the two is needed.",
     )
     change_aspect = forms.ModelChoiceField(
-        label="Record the change now (optional): aspect",
+        label="Aspect that changes",
         queryset=None,
         required=False,
         empty_label="No change yet",
     )
     change_value = forms.CharField(label="New value", max_length=200, required=False)
-    change_effective = forms.DateField(label="From", widget=DateInput(), required=False)
+    change_effective = forms.DateField(
+        label="Changes from (date)", widget=DateInput(), required=False
+    )
     confirm_moving_goalposts = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, club: Club, duplicates, **kwargs):
+    def __init__(self, *args, club: Club, duplicates, outcome: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         aspects = club.aspects.all()
         self.fields["not_possible_aspect"].queryset = aspects
         self.fields["change_aspect"].queryset = aspects
         self.fields["duplicate_of"].queryset = duplicates
+        chosen = self.data.get("outcome", "") if self.is_bound else outcome
+        self.chosen = chosen if chosen in OUTCOME_FIELDS else ""
+        if self.chosen and not self.is_bound:
+            self.initial["outcome"] = self.chosen
+        if self.chosen in REASON_LABELS:
+            self.fields["reason"].label = REASON_LABELS[self.chosen]
 
     @property
     def has_change(self) -> bool:
         return bool(self.cleaned_data.get("change_aspect"))
+
+    @property
+    def chosen_fields(self) -> list[forms.BoundField]:
+        """The chosen outcome's fields (the answer first); none before an outcome is chosen."""
+        if not self.chosen:
+            return []
+        return [self[name] for name in ("answer", *OUTCOME_FIELDS[self.chosen])]
+
+    @property
+    def change_fields(self) -> tuple[str, ...]:
+        return CHANGE_FIELDS[1:]
+
+    @property
+    def other_errors(self) -> list[str]:
+        """Errors on fields this outcome does not show, so that none is lost."""
+        if not self.is_bound:
+            return []
+        shown = {"outcome", "answer", *OUTCOME_FIELDS.get(self.chosen, ())}
+        return [e for name, errors in self.errors.items() if name not in shown for e in errors]
 
 
 class ChangeForm(forms.Form):

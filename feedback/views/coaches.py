@@ -23,6 +23,7 @@ from feedback import selectors_coaches as selectors
 from feedback import services
 from feedback.models import CHANGE_OUTCOMES, Concern, Outcome, Participant, Proposal, State
 from feedback.permissions import can_act_for_club, can_read_coach_pages
+from feedback.selectors_young_people import OUTCOME_WORDS
 from feedback.states import InvalidTransition, allowed_events
 
 
@@ -123,6 +124,31 @@ def concern_handle(request, slug, pk):
 # --- A proposal ---------------------------------------------------------------------
 
 
+def _decide_preview(form: forms.DecideForm) -> dict:
+    """What the young people will read if the form is decided as it stands: the
+    arguments of their `_answer.html`, so the preview cannot drift from their page."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    answer = (form["answer"].value() or "").strip() or "(your answer)"
+    preview = {
+        "outcome_words": OUTCOME_WORDS.get(form.chosen, ""),
+        "answer": answer,
+        "today": timezone.localdate(),
+        "changes": [],
+    }
+    if form.chosen == Outcome.DEFERRED:
+        preview["deferred_until"] = data.get("deferred_until")
+    if form.chosen in CHANGE_OUTCOMES:
+        aspect, value = data.get("change_aspect"), data.get("change_value")
+        if aspect and value:
+            effective = data.get("change_effective") or preview["today"]
+            preview["changes"] = [
+                {"aspect": aspect, "new_value": value, "effective_date": effective}
+            ]
+        else:  # a promise: the idea stays decided until the change is recorded
+            preview["promised_by"] = data.get("promised_by")
+    return preview
+
+
 def _render_proposal(request, club: Club, pk: int, status: int = 200, **bound):
     try:
         data = selectors.coach_proposal(club=club, pk=pk)
@@ -130,6 +156,9 @@ def _render_proposal(request, club: Club, pk: int, status: int = 200, **bound):
         raise Http404("No such idea.") from missing
     proposal = data.proposal
     allowed = set(allowed_events(proposal.state))
+    decide_form = bound.get("decide_form") or forms.DecideForm(
+        club=club, duplicates=data.duplicate_choices, outcome=request.GET.get("outcome", "")
+    )
     context = {
         "club": club,
         "data": data,
@@ -143,8 +172,11 @@ def _render_proposal(request, club: Club, pk: int, status: int = 200, **bound):
         or forms.AcknowledgeForm(
             initial={"decider": proposal.decider or "coach", "decide_by": proposal.decide_by}
         ),
-        "decide_form": bound.get("decide_form")
-        or forms.DecideForm(club=club, duplicates=data.duplicate_choices),
+        "decide_form": decide_form,
+        "decide_url": reverse(
+            "feedback:coach-proposal-decide", kwargs={"slug": club.slug, "pk": proposal.pk}
+        ),
+        "preview": _decide_preview(decide_form),
         "change_form": bound.get("change_form")
         or forms.ChangeForm(club=club, initial={"aspect": proposal.aspect_id}),
         "reopen_form": forms.ReopenForm(),
@@ -246,6 +278,22 @@ def proposal_decide(request, slug, pk):
     proposal = _proposal(club, pk)
     duplicates = selectors.duplicate_choices(club=club, exclude=proposal)
     form = forms.DecideForm(request.POST, club=club, duplicates=duplicates)
+    step = request.POST.get("step", "")
+    if step == "pick" and form.chosen:  # the outcome is chosen: its fields come next
+        form = forms.DecideForm(
+            club=club, duplicates=duplicates, outcome=form.chosen, initial=request.POST.dict()
+        )
+    if step in ("pick", "preview"):
+        if form.is_bound:
+            form.is_valid()  # the preview reads what is valid; the errors say what is not
+        if request.htmx:
+            context = {
+                "decide_form": form,
+                "decide_url": request.path,
+                "preview": _decide_preview(form),
+            }
+            return render(request, "feedback/coach/_decide_fields.html", context)
+        return _render_proposal(request, club, pk, decide_form=form)
     if not form.is_valid():
         return _render_proposal(request, club, pk, decide_form=form)
     data = form.cleaned_data

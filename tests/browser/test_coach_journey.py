@@ -78,17 +78,18 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
     look(page, tmp_path, "coach-proposal-open", 1280)
     decide_by = timezone.localdate() + timedelta(days=7)
     page.get_by_label("Who decides?").select_option("coach")
-    page.get_by_label("Decided by").fill(decide_by.isoformat())
+    page.get_by_label("Decide by (date)").fill(decide_by.isoformat())
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_role("status")).to_contain_text("Acknowledged")
 
     # Decide "adopted" and record the change of day in the same form.
     effective = timezone.localdate() + timedelta(days=3)
-    page.get_by_label("Adopted", exact=True).check()
-    page.get_by_label("Public answer").fill(ANSWER)
-    page.get_by_label("Record the change now (optional): aspect").select_option(label="Day")
+    page.get_by_label("Adopted", exact=True).check()  # htmx swaps in adopted's fields
+    page.get_by_label("Your answer").fill(ANSWER)
+    page.get_by_label("Aspect that changes").select_option(label="Day")
     page.get_by_label("New value").fill("Thursday")
-    page.get_by_label("From", exact=True).fill(effective.isoformat())
+    page.get_by_label("Changes from (date)").fill(effective.isoformat())
+    expect(page.get_by_label("The idea it duplicates")).to_have_count(0)
     look(page, tmp_path, "coach-proposal-deciding", 1280)
     page.get_by_role("button", name="Decide", exact=True).click()
     status = page.get_by_role("status")
