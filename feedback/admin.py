@@ -23,7 +23,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["age_band", "is_blocked"]
     search_fields = ["pseudonym", "club__name"]
     list_select_related = ["club"]
-    exclude = ["key", "recovery_hash"]
+    exclude = ["key", "recovery_hash", "join_token_hash", "join_phrase_sealed"]
     # Blocking goes through the service (it sets blocked_at): the actions below.
     readonly_fields = ["is_blocked", "blocked_at"]
     actions = ["block", "unblock"]

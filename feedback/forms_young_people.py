@@ -20,37 +20,6 @@ class JoinCodeForm(forms.Form):
     )
 
 
-class JoinForm(forms.Form):
-    """Pick a pseudonym from suggestions (never typed) and an age band."""
-
-    pseudonym = forms.ChoiceField(
-        label="Pick a name",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Pick one of the names.",
-            "invalid_choice": "Pick one of the suggested names.",
-        },
-    )
-    age_band = forms.ChoiceField(
-        label="How old are you?",
-        choices=AgeBand.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose your age group.",
-            "invalid_choice": "Choose your age group.",
-        },
-    )
-
-    def __init__(self, *args, suggestions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        names = list(suggestions)
-        posted = self.data.get("pseudonym") if self.is_bound else None
-        # A name suggested on the page before is still valid when posted back.
-        if isinstance(posted, str) and is_generated_pseudonym(posted) and posted not in names:
-            names.insert(0, posted)
-        self.fields["pseudonym"].choices = [(n, n) for n in names]
-
-
 class RecoverForm(forms.Form):
     """Back in on another phone: the club's code (from the coach or the poster's QR code)
     and the six words shown on joining."""
@@ -89,6 +58,37 @@ class ClientTokenForm(forms.Form):
             return str(uuid.UUID(str(self.cleaned_data.get("client_token") or "")[:64]))
         except ValueError:
             return ""
+
+
+class JoinForm(ClientTokenForm):
+    """Pick a pseudonym from suggestions (never typed) and an age band."""
+
+    pseudonym = forms.ChoiceField(
+        label="Pick a name",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Pick one of the names.",
+            "invalid_choice": "Pick one of the suggested names.",
+        },
+    )
+    age_band = forms.ChoiceField(
+        label="How old are you?",
+        choices=AgeBand.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose your age group.",
+            "invalid_choice": "Choose your age group.",
+        },
+    )
+
+    def __init__(self, *args, suggestions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        names = list(suggestions)
+        posted = self.data.get("pseudonym") if self.is_bound else None
+        # A name suggested on the page before is still valid when posted back.
+        if isinstance(posted, str) and is_generated_pseudonym(posted) and posted not in names:
+            names.insert(0, posted)
+        self.fields["pseudonym"].choices = [(n, n) for n in names]
 
 
 class ProposeForm(ClientTokenForm):

@@ -66,6 +66,17 @@ class Participant(models.Model):
         blank=True,
         help_text="The visit before the last.",
     )
+    join_token_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A hash of the join form's token, so a double-tapped Join makes one member.",
+    )
+    join_phrase_sealed = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The recovery phrase sealed with the join form's token (which is not kept), "
+        "so a double-tapped Join shows the same phrase; cleared on the first visit to the club.",
+    )
     notices_seen_upto = models.PositiveBigIntegerField(
         default=0,
         help_text="The last `ProposalEvent` id of the answer notice this member has seen: "
@@ -79,7 +90,12 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["club", "pseudonym"], name="participant_unique_pseudonym_per_club"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["club", "join_token_hash"],
+                condition=~Q(join_token_hash=""),
+                name="participant_unique_join_token_per_club",
+            ),
         ]
 
     def __str__(self):

@@ -33,9 +33,18 @@ from feedback.words import new_participant_key
 
 FORMAT = "coproduce-club-record/1"
 
-# Fields never exported: secrets, links to staff accounts, and a pointer into this
-# database's event ids (an imported member starts with every answer notice unseen).
-NEVER = {"key", "recovery_hash", "join_code", "join_code_rotated_at", "notices_seen_upto"}
+# Fields never exported: secrets (a member's sealed join phrase and join token too),
+# links to staff accounts, and a pointer into this database's event ids (an imported
+# member starts with every answer notice unseen).
+NEVER = {
+    "key",
+    "recovery_hash",
+    "join_token_hash",
+    "join_phrase_sealed",
+    "join_code",
+    "join_code_rotated_at",
+    "notices_seen_upto",
+}
 STAFF_LINKS = {
     "recorded_by",
     "created_by",

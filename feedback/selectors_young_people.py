@@ -29,6 +29,7 @@ from feedback.models import (
     display_state,
 )
 from feedback.rules import DECIDED_STATES, OPEN_STATES
+from feedback.words import join_token_hash
 
 Kind = ProposalEvent.Kind
 
@@ -60,6 +61,13 @@ def join_limit(*, club: Club, joined: int | None = None) -> JoinLimit:
         limit=settings.COPRODUCE["JOINS_PER_CLUB_PER_HOUR"],
         lifted_until=club.joins_unlimited_until,
     )
+
+
+def joined_with_token(*, club: Club, client_token: str) -> bool:
+    """Whether someone already joined `club` with this join form (a second tap on Join)."""
+    if not client_token:
+        return False
+    return club.participants.filter(join_token_hash=join_token_hash(client_token)).exists()
 
 
 ANSWERED_STATES = DECIDED_STATES

@@ -39,10 +39,13 @@ from feedback.push import push_answer
 from feedback.words import (
     has_contact_details,
     is_generated_pseudonym,
+    join_token_hash,
     legacy_phrase_hash,
     new_participant_key,
     new_recovery_phrase,
     phrase_hash,
+    seal_phrase,
+    unseal_phrase,
 )
 
 Kind = ProposalEvent.Kind
@@ -84,10 +87,78 @@ def _locked(proposal: Proposal) -> Proposal:
 # --- Participants --------------------------------------------------------------
 
 
-@transaction.atomic
-def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Participant, str]:
+# How long a double-tapped (or retried) Join may still show the phrase it gave: long enough
+# for a slow connection, short enough that a form left in a browser's history is no key.
+JOIN_REPLAY_WINDOW = timedelta(minutes=15)
+
+
+def participant_join(
+    *, club: Club, pseudonym: str, age_band: str, client_token: str = ""
+) -> tuple[Participant, str]:
     """Adds a young person to a club. Returns the participant and their recovery phrase,
-    which is shown once and never stored in the clear."""
+    which is shown once and never stored in the clear.
+
+    The same `client_token` twice (a double tap on Join) makes one member: the second call
+    hands back the first's member and the same phrase, unsealed with the token (which
+    only the joining browser holds), until the member first opens their club or
+    `JOIN_REPLAY_WINDOW` passes; after that it is refused with code "already_joined".
+    """
+    client_token = (client_token or "")[:64]
+    token_hash = join_token_hash(client_token) if client_token else ""
+    try:
+        return _participant_join(
+            club=club,
+            pseudonym=pseudonym,
+            age_band=age_band,
+            client_token=client_token,
+            token_hash=token_hash,
+        )
+    except IntegrityError:
+        # A racing twin got past the checks and lost at a unique constraint (the token's
+        # or the name's); its transaction is rolled back, so look again at what is stored.
+        same = _joined_with(club=club, token_hash=token_hash, pseudonym=pseudonym)
+        if same is None:
+            raise
+        return _join_again(same, client_token=client_token)
+
+
+def _joined_with(*, club: Club, token_hash: str, pseudonym: str) -> Participant | None:
+    """The member joined with this token, else whoever has the name (None if no one)."""
+    matches = Q(pseudonym=pseudonym)
+    if token_hash:
+        matches |= Q(join_token_hash=token_hash)
+    found = list(club.participants.filter(matches)[:2])
+    for participant in found:
+        if token_hash and participant.join_token_hash == token_hash:
+            return participant
+    if found:
+        raise ValidationError(
+            "Someone in this club already has that name. Pick another.", code="pseudonym_taken"
+        )
+    return None
+
+
+def _join_again(participant: Participant, *, client_token: str) -> tuple[Participant, str]:
+    """The second answer to one join: the same member and phrase, or a clear refusal."""
+    phrase = unseal_phrase(participant.join_phrase_sealed, client_token=client_token)
+    fresh = _now() - participant.joined_at < JOIN_REPLAY_WINDOW
+    # The check against the stored hash also covers a phrase replaced since.
+    if (
+        fresh
+        and phrase
+        and phrase_hash(phrase, club_id=participant.club_id) == (participant.recovery_hash)
+    ):
+        return participant, phrase
+    raise ValidationError(
+        "You have already joined this club from this page. Get back in with your recovery phrase.",
+        code="already_joined",
+    )
+
+
+@transaction.atomic
+def _participant_join(
+    *, club: Club, pseudonym: str, age_band: str, client_token: str, token_hash: str
+) -> tuple[Participant, str]:
     if not club.is_active:
         raise ValidationError("This club isn't taking new members.", code="club_inactive")
     if age_band == AgeBand.UNDER_13:
@@ -96,10 +167,9 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         raise ValidationError("Choose your age group.", code="age_band")
     if not is_generated_pseudonym(pseudonym):
         raise ValidationError("Pick one of the suggested names.", code="pseudonym")
-    if club.participants.filter(pseudonym=pseudonym).exists():
-        raise ValidationError(
-            "Someone in this club already has that name. Pick another.", code="pseudonym_taken"
-        )
+    same = _joined_with(club=club, token_hash=token_hash, pseudonym=pseudonym)
+    if same is not None:
+        return _join_again(same, client_token=client_token)
     phrase, digest = _new_phrase(club_id=club.pk)
     now = _now()
     participant = Participant.objects.create(
@@ -108,6 +178,9 @@ def participant_join(*, club: Club, pseudonym: str, age_band: str) -> tuple[Part
         age_band=age_band,
         key=new_participant_key(),
         recovery_hash=digest,
+        join_token_hash=token_hash,
+        join_phrase_sealed=seal_phrase(phrase, client_token=client_token) if client_token else "",
+        joined_at=now,
         last_seen_at=now,
         # News from before they joined is not news to them.
         notices_seen_upto=ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0,
@@ -146,7 +219,8 @@ def participant_new_phrase(*, participant: Participant) -> str:
     """Gives the member a new recovery phrase, shown once; the old one stops working."""
     phrase, digest = _new_phrase(club_id=participant.club_id)
     participant.recovery_hash = digest
-    participant.save(update_fields=["recovery_hash"])
+    participant.join_phrase_sealed = ""
+    participant.save(update_fields=["recovery_hash", "join_phrase_sealed"])
     return phrase
 
 
@@ -156,6 +230,10 @@ def participant_visit(*, participant: Participant, gap: timedelta = timedelta(ho
     Visits closer together than `gap` count as one, so reloading a page writes nothing.
     """
     now = _now()
+    if participant.join_phrase_sealed:
+        # The member has gone on to their club: a second tap on Join no longer shows the phrase.
+        Participant.objects.filter(pk=participant.pk).update(join_phrase_sealed="")
+        participant.join_phrase_sealed = ""
     if participant.last_seen_at and now - participant.last_seen_at < gap:
         return
     Participant.objects.filter(pk=participant.pk).update(

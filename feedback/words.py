@@ -125,6 +125,34 @@ def legacy_phrase_hash(phrase: str) -> str:
     return hashlib.sha256(normalise_phrase(phrase).encode()).hexdigest()
 
 
+def join_token_hash(client_token: str) -> str:
+    """What is stored of a join form's token: a hash, so the database alone cannot
+    replay a join, nor unseal the phrase sealed with the token (`seal_phrase`)."""
+    return hashlib.sha256(f"coproduce.join-token:{client_token}".encode()).hexdigest()
+
+
+def _padded(data: bytes, client_token: str) -> bytes:
+    """`data` XOR a pad as long as it, made from the token: applied twice, `data` again."""
+    pad = hashlib.shake_256(f"coproduce.join-seal:{client_token}".encode()).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, pad, strict=True))
+
+
+def seal_phrase(phrase: str, *, client_token: str) -> str:
+    """The phrase hidden under a pad made from the join form's token (a random UUID that
+    only the joining browser holds): a double-tapped Join, coming back with the same
+    token, can show the same phrase again, and nobody without the token can read it."""
+    return _padded(phrase.encode(), client_token).hex()
+
+
+def unseal_phrase(sealed: str, *, client_token: str) -> str:
+    """The phrase `seal_phrase` hid; garbage (never an error) for the wrong token."""
+    try:
+        data = bytes.fromhex(sealed)
+    except ValueError:
+        return ""
+    return _padded(data, client_token).decode(errors="replace")
+
+
 def new_participant_key() -> str:
     return secrets.token_urlsafe(32)
 

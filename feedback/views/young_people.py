@@ -174,15 +174,22 @@ def join_code(request, code):
             return render(request, "feedback/young/too_young.html", {"club": club})
         form = JoinForm(request.POST, suggestions=suggestions)
         if form.is_valid():
-            if paused := _check_join_member(request, club):
+            token = form.cleaned_data["client_token"]
+            # A second tap on Join is not a new member: the limits on new members don't apply.
+            new_member = not selectors.joined_with_token(club=club, client_token=token)
+            if new_member and (paused := _check_join_member(request, club)):
                 return paused
             try:
                 participant, phrase = services.participant_join(
                     club=club,
                     pseudonym=form.cleaned_data["pseudonym"],
                     age_band=form.cleaned_data["age_band"],
+                    client_token=token,
                 )
             except ValidationError as error:
+                if error.code == "already_joined":
+                    messages.info(request, error.messages[0])
+                    return redirect(f"{reverse('feedback:join-recover')}?code={club.join_code}")
                 if error.code in ("pseudonym", "pseudonym_taken"):
                     form.add_error("pseudonym", error)
                 elif error.code == "age_band":
@@ -200,7 +207,9 @@ def join_code(request, code):
     else:
         form = JoinForm(suggestions=suggestions)
     return render(
-        request, "feedback/young/join_club.html", {"club": club, "form": form, "code": code}
+        request,
+        "feedback/young/join_club.html",
+        {"club": club, "form": form, "code": code, "client_token": _new_token(request)},
     )
 
 
