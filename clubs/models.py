@@ -1,7 +1,7 @@
 """Who runs what: accounts, districts, partners, clubs, and each club's aspects."""
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -275,16 +275,6 @@ class Club(models.Model):
     @property
     def age_range(self) -> str:
         return f"{self.min_age}-{self.max_age}"
-
-    @property
-    def sustain_end(self) -> date:
-        """The last day of the sustain period after funding: no promise reaches past it."""
-        return self.funding_end + timedelta(days=settings.COPRODUCE["SUSTAIN_PERIOD_DAYS"])
-
-    def latest_decide_by(self, today: date) -> date:
-        """The latest date an idea can wait for a decision (or a deferral be looked at
-        again): the funding's end, or once funding has ended, the sustain period's."""
-        return self.funding_end if today <= self.funding_end else self.sustain_end
 
 
 class ClubCoach(models.Model):

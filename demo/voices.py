@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubs.models import Aspect, AspectKind, AspectStatus, Club, PartnerRole, User
-from feedback import services
+from feedback import rules, services
 from feedback.models import (
     AgeBand,
     Concern,
@@ -308,7 +308,7 @@ class _ClubDemo:
                 decider=self.rng.choice(["coach", "coach", "partner", "venue"]),
                 decide_by=min(
                     timezone.localdate(when) + timedelta(days=14),
-                    self.club.latest_decide_by(timezone.localdate(when)),
+                    rules.latest_decide_by(self.club, timezone.localdate(when)),
                 ),
             )
         return when
@@ -423,7 +423,7 @@ class _ClubDemo:
                     timezone.localdate(decided) + timedelta(days=1),
                     timezone.localdate(self.now) + timedelta(days=3),
                 ),
-                self.club.latest_decide_by(timezone.localdate(decided)),
+                rules.latest_decide_by(self.club, timezone.localdate(decided)),
             ),
         )
 
@@ -437,7 +437,7 @@ class _ClubDemo:
             answer="We need to ask the venue about the hall booking. We'll come back to you.",
             deferred_until=min(
                 timezone.localdate(self.now) + timedelta(days=45),
-                self.club.latest_decide_by(timezone.localdate(self.later(published, 8))),
+                rules.latest_decide_by(self.club, timezone.localdate(self.later(published, 8))),
             ),
         )
 

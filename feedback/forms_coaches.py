@@ -2,8 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from clubs.models import Aspect, Club
+from feedback import rules
 from feedback.models import Decider, Outcome
 from feedback.selectors_coaches import RecordPeriod
 
@@ -37,6 +39,14 @@ class ReturnForm(forms.Form):
     )
 
 
+def _offer_dates_to(form: forms.Form, club: Club, *names: str) -> None:
+    """Date pickers offer no date past the latest the club can keep (`rules.latest_date`);
+    the service refuses a later one with the rule's message (these forms are `novalidate`)."""
+    today = timezone.localdate()
+    for name in names:
+        form.fields[name].widget.attrs["max"] = rules.latest_date(club, name, today).isoformat()
+
+
 class AcknowledgeForm(forms.Form):
     decider = forms.ChoiceField(label="Who decides?", choices=Decider.choices)
     decide_by = forms.DateField(
@@ -44,6 +54,10 @@ class AcknowledgeForm(forms.Form):
         widget=DateInput(),
         error_messages={"required": "Say by when it will be decided."},
     )
+
+    def __init__(self, *args, club: Club, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_dates_to(self, club, "decide_by")
 
 
 # The fields each outcome asks for, after the outcome and the answer. The form parses
@@ -128,6 +142,7 @@ class DecideForm(forms.Form):
         self.fields["not_possible_aspect"].queryset = aspects
         self.fields["change_aspect"].queryset = aspects
         self.fields["duplicate_of"].queryset = duplicates
+        _offer_dates_to(self, club, "deferred_until", "promised_by")
         chosen = self.data.get("outcome", "") if self.is_bound else outcome
         self.chosen = chosen if chosen in OUTCOME_FIELDS else ""
         if self.chosen and not self.is_bound:

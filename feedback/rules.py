@@ -1,5 +1,6 @@
 """Coproduce's domain rules, each defined once: what "open", "answered", "a real reason",
-"lapsed", "an aspect's status then" and "the club's first session" mean.
+"lapsed", "an aspect's status then", "the club's first session" and "a date the club can
+still keep" mean.
 
 Models' querysets, services, selectors, pages and the indicators all ask these
 functions; nothing else restates a rule. Each rule comes in the forms callers need
@@ -9,7 +10,7 @@ so the two cannot drift. Thresholds are settings (`COPRODUCE_INDICATORS`).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -112,6 +113,48 @@ def is_lapsed(state: str, outcome: str, promised_by: date | None, today: date) -
     )
 
 
+# --- Dates the club can still keep ------------------------------------------------------
+
+# The dates young people are given, by the field that holds them.
+DECIDE_BY_FIELDS = ("decide_by", "deferred_until")  # waiting for a decision
+PROMISED_BY_FIELDS = ("promised_by",)  # waiting for a promised change
+
+
+def sustain_end(club: Club) -> date:
+    """The last day of the sustain period after the club's funding (SUSTAIN_PERIOD_DAYS)."""
+    return club.funding_end + timedelta(days=settings.COPRODUCE["SUSTAIN_PERIOD_DAYS"])
+
+
+def latest_decide_by(club: Club, today: date) -> date:
+    """The latest date an idea can wait for a decision (or a deferral be looked at
+    again): the funding's end, or once funding has ended, the sustain period's."""
+    return club.funding_end if today <= club.funding_end else sustain_end(club)
+
+
+def latest_promised_by(club: Club) -> date:
+    """The latest date a change can be promised for: the sustain period's end."""
+    return sustain_end(club)
+
+
+def latest_date(club: Club, field: str, today: date) -> date:
+    """The latest date the club can give young people in `field` (a decide-by, deferral or
+    promised-by date): ideas are never parked, nor changes promised, past what it can do."""
+    if field in PROMISED_BY_FIELDS:
+        return latest_promised_by(club)
+    if field in DECIDE_BY_FIELDS:
+        return latest_decide_by(club, today)
+    raise ValueError(f"No date bound for {field!r}")
+
+
+def too_late_message(club: Club, field: str, day: date, today: date) -> str:
+    """Why `day` is too late for `field`, or "" when the club can keep it."""
+    latest = latest_date(club, field, today)
+    if day <= latest:
+        return ""
+    ends = "ends" if latest == club.funding_end else "and sustain period end"
+    return f"Choose a date by {latest:%-d %B %Y}: {club.name}'s funding {ends} then."
+
+
 # --- Aspects at a moment ---------------------------------------------------------------
 
 
@@ -189,6 +232,11 @@ __all__ = [
     "is_real_reason",
     "lapsed_as_of",
     "lapsed_now",
+    "latest_date",
+    "latest_decide_by",
+    "latest_promised_by",
     "real_reason_rule_text",
     "reason_given",
+    "sustain_end",
+    "too_late_message",
 ]

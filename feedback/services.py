@@ -599,7 +599,7 @@ def proposal_acknowledge(
     today = timezone.localdate()
     if decide_by < today:
         raise ValidationError({"decide_by": "Choose a date from today on."}, code="past")
-    _check_not_after(proposal.club, "decide_by", decide_by, proposal.club.latest_decide_by(today))
+    _check_club_can_keep(proposal.club, "decide_by", decide_by, today)
     event = _transition(
         proposal=proposal,
         kind=Kind.ACKNOWLEDGED,
@@ -612,12 +612,9 @@ def proposal_acknowledge(
     return proposal
 
 
-def _check_not_after(club: Club, field: str, day: date, latest: date) -> None:
-    """Dates young people are given stay within what the club can still do: its funding
-    (and, for a promised change, the sustain period after it)."""
-    if day > latest:
-        ends = "ends" if latest == club.funding_end else "and sustain period end"
-        message = f"Choose a date by {latest:%-d %B %Y}: {club.name}'s funding {ends} then."
+def _check_club_can_keep(club: Club, field: str, day: date, today: date) -> None:
+    """Dates young people are given stay within what the club can still do (`rules`)."""
+    if message := rules.too_late_message(club, field, day, today):
         raise ValidationError({field: ValidationError(message, code="after_funding")})
 
 
@@ -680,10 +677,9 @@ def proposal_decide(
 
     proposal = _locked(proposal)
     if outcome == Outcome.DEFERRED:
-        club = proposal.club
-        _check_not_after(club, "deferred_until", deferred_until, club.latest_decide_by(today))
+        _check_club_can_keep(proposal.club, "deferred_until", deferred_until, today)
     if outcome in CHANGE_OUTCOMES and promised_by is not None and not has_change:
-        _check_not_after(proposal.club, "promised_by", promised_by, proposal.club.sustain_end)
+        _check_club_can_keep(proposal.club, "promised_by", promised_by, today)
     if duplicate_of is not None:
         duplicate_of = _locked(duplicate_of)
     if not_possible_aspect is not None and not_possible_aspect.club_id != proposal.club_id:

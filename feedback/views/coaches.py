@@ -170,7 +170,8 @@ def _render_proposal(request, club: Club, pk: int, status: int = 200, **bound):
         "return_form": bound.get("return_form") or forms.ReturnForm(),
         "acknowledge_form": bound.get("acknowledge_form")
         or forms.AcknowledgeForm(
-            initial={"decider": proposal.decider or "coach", "decide_by": proposal.decide_by}
+            club=club,
+            initial={"decider": proposal.decider or "coach", "decide_by": proposal.decide_by},
         ),
         "decide_form": decide_form,
         "decide_url": reverse(
@@ -255,7 +256,7 @@ def proposal_escalate(request, slug, pk):
 def proposal_acknowledge(request, slug, pk):
     club = _club(request, slug, act=True)
     proposal = _proposal(club, pk)
-    form = forms.AcknowledgeForm(request.POST)
+    form = forms.AcknowledgeForm(request.POST, club=club)
     if form.is_valid():
         try:
             services.proposal_acknowledge(proposal=proposal, by=request.user, **form.cleaned_data)

@@ -161,3 +161,79 @@ def test_declaring_every_aspect_negotiable_turns_it_green(db):
                 aspect=aspect, by=story.coach, status=AspectStatus.NEGOTIABLE
             )
     assert story.result().indicators["nothing_negotiable"].status == "green"
+
+
+# --- Dates the club can still keep --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "field", "latest"),
+    [
+        # During funding: a decision waits at most to the funding's end; a promise may
+        # reach into the sustain period (365 days after it).
+        ("2026-12-01", "decide_by", "2027-07-31"),
+        ("2026-12-01", "deferred_until", "2027-07-31"),
+        ("2026-12-01", "promised_by", "2028-07-30"),
+        ("2027-07-31", "decide_by", "2027-07-31"),
+        # Once funding has ended, decisions may wait to the sustain period's end.
+        ("2027-08-01", "decide_by", "2028-07-30"),
+        ("2027-08-01", "deferred_until", "2028-07-30"),
+        ("2027-08-01", "promised_by", "2028-07-30"),
+    ],
+)
+def test_the_latest_date_a_club_can_give_is_its_funding_end_or_sustain_end(
+    db, today, field, latest
+):
+    from datetime import date
+
+    club = factories.ClubFactory()  # funded to 31 July 2027
+    assert club.funding_end == date(2027, 7, 31)
+    day = date.fromisoformat(today)
+    assert rules.latest_date(club, field, day) == date.fromisoformat(latest)
+    assert rules.too_late_message(club, field, date.fromisoformat(latest), day) == ""
+    message = rules.too_late_message(
+        club, field, date.fromisoformat(latest) + timedelta(days=1), day
+    )
+    assert message.startswith(f"Choose a date by {date.fromisoformat(latest):%-d %B %Y}: ")
+
+
+def test_the_sustain_period_is_a_setting(db, settings):
+    club = factories.ClubFactory()
+    settings.COPRODUCE = {**settings.COPRODUCE, "SUSTAIN_PERIOD_DAYS": 30}
+    assert rules.sustain_end(club) == club.funding_end + timedelta(days=30)
+    assert rules.latest_promised_by(club) == rules.sustain_end(club)
+
+
+def test_a_field_without_a_date_bound_is_an_error_not_unbounded(db):
+    with pytest.raises(ValueError, match="No date bound"):
+        rules.latest_date(factories.ClubFactory(), "change_effective", NOW.date())
+
+
+def test_the_service_and_the_forms_date_pickers_use_the_same_bound(db):
+    """The acknowledge and decide forms offer no date the service would refuse."""
+    from feedback.forms_coaches import AcknowledgeForm, DecideForm
+
+    club = factories.ClubFactory()
+    coach = factories.make_coach(club)
+    with time_machine.travel(NOW, tick=False):
+        today = NOW.date()
+        ack = AcknowledgeForm(club=club)
+        decide = DecideForm(club=club, duplicates=Proposal.objects.none())
+        for form, field in (
+            (ack, "decide_by"),
+            (decide, "deferred_until"),
+            (decide, "promised_by"),
+        ):
+            latest = rules.latest_date(club, field, today)
+            assert form.fields[field].widget.attrs["max"] == latest.isoformat()
+            assert f'max="{latest.isoformat()}"' in str(form[field])
+        p = factories.make_published(factories.make_participant(club), coach)
+        latest = rules.latest_date(club, "decide_by", today)
+        with pytest.raises(ValidationError) as refused:
+            fs.proposal_acknowledge(
+                proposal=p, by=coach, decider="coach", decide_by=latest + timedelta(days=1)
+            )
+        assert refused.value.message_dict["decide_by"] == [
+            rules.too_late_message(club, "decide_by", latest + timedelta(days=1), today)
+        ]
+        fs.proposal_acknowledge(proposal=p, by=coach, decider="coach", decide_by=latest)
