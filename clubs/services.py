@@ -56,6 +56,9 @@ def club_create(
     `declarations` declares them: {kind: {"value", "status", "room", "reason"}}, recorded in
     each aspect's history as `aspect_update` records any change. The Location and Activity
     aspects take the club's venue and activity when their declaration gives no value.
+    A club created past Inception must declare every aspect (else it is refused); one
+    created at Inception declares them later (`aspect_update`), before `club_update`
+    moves it on.
 
     The same `client_token` twice (a double submit) makes one club: the second call
     hands back the first's.
@@ -116,9 +119,9 @@ def _club_create(
                 reason=declared.get("reason") or "",
                 note="Set up with the club",
             )
-    if declarations is not None:
-        # Callers without declarations (imports, the demo) declare the aspects themselves.
-        _refuse_undeclared_past_inception(club)
+    # Without declarations every aspect is undeclared: such a club starts at Inception, and
+    # its creator (the demo, the tests' factory) declares them before moving it on.
+    _refuse_undeclared_past_inception(club)
     return club
 
 

@@ -413,7 +413,8 @@ def _build_club(
         district=partner.district,
         funding_start=club_plan.funding_start,
         funding_end=club_plan.funding_end,
-        stage=club_plan.stage,
+        # As a lead does: at Inception, then on to its stage once every aspect is declared.
+        stage=Stage.INCEPTION,
     )
     start = club_plan.funding_start
     usual = {aspect.kind: aspect for aspect in club.aspects.all()}
@@ -467,7 +468,10 @@ def _build_club(
     for other in coaches:
         if other == coach or co_coached:
             ClubCoach.objects.get_or_create(club=club, user=other)
-    return club
+    if club_plan.forgotten_reason:
+        _add_forgotten_reason(club, partner.roles.filter(role=PartnerRole.Role.LEAD).first().user)
+    # Refused if an aspect is still undeclared: the demo keeps the rule leads keep.
+    return services.club_update(club=club, stage=club_plan.stage)
 
 
 def _add_forgotten_reason(club: Club, lead: User) -> None:
@@ -529,9 +533,6 @@ def build(today: date | None = None) -> list[Club]:
             # partners keep one each so coach@ has exactly three clubs.
             co_coached = club_plan.partner_index > 1 and nth % 3 == 0
             club = _build_club(club_plan, partner, people, nth, co_coached)
-            if club_plan.forgotten_reason:
-                lead = partner.roles.filter(role=PartnerRole.Role.LEAD).first().user
-                _add_forgotten_reason(club, lead)
         clubs.append(club)
     return clubs
 

@@ -299,10 +299,12 @@ class _Builder:
             district=districts[plan.district],
             funding_start=today - timedelta(days=plan.start_days_ago),
             funding_end=today + timedelta(days=plan.end_days_ahead),
-            stage=plan.stage,
+            stage=Stage.INCEPTION,
         )
         club_services.coach_assign(club=club, user=self.coach)
         self.aspects(club, plan)
+        # On to its stage once every aspect is declared, as a lead moves a club on.
+        club = club_services.club_update(club=club, stage=plan.stage)
         members = []
         for n in range(plan.members):
             participant, _ = services.participant_join(

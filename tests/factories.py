@@ -4,10 +4,11 @@ import importlib
 from datetime import date
 
 import factory
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from clubs import services as club_services
-from clubs.models import AspectStatus, Club, District, Partner, PartnerRole, User
+from clubs.models import AspectStatus, Club, District, Partner, PartnerRole, Stage, User
 from feedback import services as feedback_services
 from feedback.models import AgeBand, Participant, Proposal
 from feedback.words import pseudonym_suggestions
@@ -76,11 +77,18 @@ class ClubFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, declared: str = AspectStatus.NEGOTIABLE, **kwargs):
         """`declared`: the status the usual aspects start with. Most tests want a club whose
         lead said they can all change (no value yet, no history); `declared=""` leaves them
-        as a new club's are, not decided yet."""
+        as a new club's are, not decided yet, which only a club at Inception may be.
+
+        Made as the services make it: created at Inception, then moved to its stage by
+        `club_update`, which refuses a club past Inception with undeclared aspects."""
         partner = kwargs.pop("partner")
-        club = club_services.club_create(partner=partner, **kwargs)
-        if declared:
-            club.aspects.update(status=declared)
+        stage = kwargs.pop("stage")
+        with transaction.atomic():  # a refused club leaves nothing behind
+            club = club_services.club_create(partner=partner, stage=Stage.INCEPTION, **kwargs)
+            if declared:
+                club.aspects.update(status=declared)
+            if stage != Stage.INCEPTION:
+                club_services.club_update(club=club, stage=stage)
         return club
 
 

@@ -28,7 +28,7 @@ def test_a_new_club_starts_with_every_usual_aspect_undeclared(world):
 
 
 def test_young_people_see_not_decided_yet_never_can_change_for_undeclared_aspects(world):
-    club = factories.ClubFactory(partner=world.club.partner, declared="")
+    club = factories.ClubFactory(partner=world.club.partner, declared="", stage="inception")
     me = factories.make_participant(club)
     response = phone_of(me).get(reverse("feedback:member-home", args=[club.slug]))
     assert "Not decided yet" in response.content.decode()
@@ -48,7 +48,7 @@ def test_a_declared_aspect_cannot_go_back_to_undecided_and_nothing_is_recorded(w
 
 
 def test_declaring_an_undeclared_aspect_records_the_change_from_undecided(world):
-    club = factories.ClubFactory(partner=world.club.partner, declared="")
+    club = factories.ClubFactory(partner=world.club.partner, declared="", stage="inception")
     day = club.aspects.get(kind="day")
     aspect_update(aspect=day, by=world.coach, value="Tuesday", status=AspectStatus.NEGOTIABLE)
     change = AspectChange.objects.get(aspect=day)
@@ -56,7 +56,7 @@ def test_declaring_an_undeclared_aspect_records_the_change_from_undecided(world)
 
 
 def test_the_staff_club_page_lists_undeclared_aspects_to_declare(world, client_as):
-    club = factories.ClubFactory(partner=world.club.partner, declared="")
+    club = factories.ClubFactory(partner=world.club.partner, declared="", stage="inception")
     html = client_as("lead").get(reverse("clubs:club-detail", args=[club.slug])).content.decode()
     assert "Not declared yet" in html
 
@@ -120,3 +120,37 @@ def test_club_create_declarations_take_venue_and_activity_as_values(world):
     )
     assert club.aspects.get(kind="activity").value == "Netball"
     assert AspectChange.objects.filter(club=club, recorded_by=world.lead).count() == 5
+
+
+def test_club_create_without_declarations_refuses_a_stage_past_inception(world):
+    """Imports and seeding have no way round the rule: they start at Inception and declare."""
+    with pytest.raises(ValidationError) as error:
+        club_create(
+            partner=world.club.partner,
+            name="Undeclared",
+            district=world.club.district,
+            activity="Netball",
+            venue_name="Riverside School",
+            funding_start=world.club.funding_start,
+            funding_end=world.club.funding_end,
+            stage="review",
+        )
+    assert "before the club moves past Inception" in str(error.value)
+    assert not world.club.partner.clubs.filter(name="Undeclared").exists()
+
+
+@pytest.mark.parametrize("stage", ["planning", "delivery", "review", "sustain"])
+def test_the_tests_factory_cannot_make_a_club_past_inception_with_undeclared_aspects(world, stage):
+    before = world.club.partner.clubs.count()
+    with pytest.raises(ValidationError) as error:
+        factories.ClubFactory(partner=world.club.partner, declared="", stage=stage)
+    assert "before the club moves past Inception" in str(error.value)
+    assert world.club.partner.clubs.count() == before
+
+
+@pytest.mark.parametrize("stage", ["inception", "planning", "delivery", "review", "sustain"])
+def test_the_tests_factory_makes_declared_clubs_at_every_stage(world, stage):
+    club = factories.ClubFactory(partner=world.club.partner, stage=stage)
+    club.refresh_from_db()
+    assert club.stage == stage
+    assert not club.aspects.undeclared().exists()

@@ -101,3 +101,14 @@ def test_wipe_removes_demo_data_only(seeded):
     assert list(Club.objects.all()) == [real]
     assert list(Partner.objects.all()) == [real.partner]
     assert list(User.objects.all()) == [real_lead]
+
+
+def test_every_demo_club_past_inception_has_every_aspect_declared(db):
+    """The whole demo (clubs, showcase, members' voices) keeps the rule a lead keeps."""
+    call_command("seed_demo", stdout=io.StringIO())
+    past_inception = Club.objects.exclude(stage=Stage.INCEPTION)
+    assert past_inception.count() >= 40
+    undeclared = Aspect.objects.filter(club__in=past_inception).undeclared()
+    assert list(undeclared.values_list("club__name", "kind")) == []
+    # Only Inception may wait: a demo club there is allowed its undecided aspects.
+    assert set(Club.objects.values_list("stage", flat=True)) == set(Stage.values)

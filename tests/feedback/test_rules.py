@@ -137,7 +137,9 @@ def test_lapsed_now_and_lapsed_as_of_now_agree(db):
 
 def test_a_new_clubs_undeclared_aspects_are_not_declared_yet_never_negotiable(db):
     """The blank-aspect case: amber before the club's first session, red after it."""
-    club = factories.ClubFactory(declared="", funding_start=(NOW + timedelta(days=10)).date())
+    club = factories.ClubFactory(
+        declared="", stage="inception", funding_start=(NOW + timedelta(days=10)).date()
+    )
     before = Story(club=club).result().indicators["nothing_negotiable"]
     assert before.status == "amber"
     assert before.facts["negotiable"] == 0
@@ -153,7 +155,7 @@ def test_a_new_clubs_undeclared_aspects_are_not_declared_yet_never_negotiable(db
 
 
 def test_declaring_every_aspect_negotiable_turns_it_green(db):
-    club = factories.ClubFactory(declared="")
+    club = factories.ClubFactory(declared="", stage="inception")
     story = Story(club=club)
     with travel(100):
         for aspect in club.aspects.all():
