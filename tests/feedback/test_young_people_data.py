@@ -42,6 +42,10 @@ def test_a_participant_stores_no_personal_data():
         "last_seen_at",
         "previous_seen_at",
         "notices_seen_upto",
+        # The join form's random token (hashed) and the phrase sealed with it, for a
+        # double-tapped Join: nothing about the person.
+        "join_token_hash",
+        "join_phrase_sealed",
     }
     forbidden = ("name", "email", "phone", "birth", "dob", "postcode", "address", "ip", "location")
     for name in names - {"pseudonym"}:
