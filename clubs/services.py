@@ -72,12 +72,15 @@ def club_create(
             declarations=declarations,
             **fields,
         )
-    except IntegrityError:
-        if not client_token:
+    except (IntegrityError, ValidationError):
+        # A racing second submit lost to the first after its rollback: at a unique
+        # constraint (token or slug), or at `full_clean`'s check that the slug it had
+        # just found free is free (the first committed in between). The first one's
+        # club is stored; anything else is a real error.
+        same = Club.objects.filter(partner=partner, client_token=client_token).first()
+        if not client_token or same is None:
             raise
-        # A racing second submit lost at a unique constraint (token or slug) after its
-        # rollback: the first one's club is stored.
-        return Club.objects.get(partner=partner, client_token=client_token)
+        return same
 
 
 # Where a usual aspect's value comes from when its declaration gives none.
