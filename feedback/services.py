@@ -143,11 +143,8 @@ def _join_again(participant: Participant, *, client_token: str) -> tuple[Partici
     phrase = unseal_phrase(participant.join_phrase_sealed, client_token=client_token)
     fresh = _now() - participant.joined_at < JOIN_REPLAY_WINDOW
     # The check against the stored hash also covers a phrase replaced since.
-    if (
-        fresh
-        and phrase
-        and phrase_hash(phrase, club_id=participant.club_id) == (participant.recovery_hash)
-    ):
+    kept = participant.recovery_hash
+    if fresh and phrase and phrase_hash(phrase, club_id=participant.club_id) == kept:
         return participant, phrase
     raise ValidationError(
         "You have already joined this club from this page. Get back in with your recovery phrase.",
