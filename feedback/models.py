@@ -557,3 +557,121 @@ class PushSubscription(models.Model):
 
     def as_subscription_info(self) -> dict:
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+# --- Sessions and registers ----------------------------------------------------------
+
+
+class SessionQuerySet(models.QuerySet):
+    def running(self):
+        return self.exclude(status=Session.Status.CANCELLED)
+
+
+class Session(models.Model):
+    """One of a club's sessions: generated weekly from the aspects in force on its date
+    (day, start time, location, activity), or added by a coach as a one-off.
+
+    A coach can cancel it or change it once (time, place) with a reason young people
+    read. The register is the session's attendance rows plus a count of drop-ins who
+    have not joined Coproduce: nothing about any person beyond their made-up name's row.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CANCELLED = "cancelled", "Cancelled"
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="sessions")
+    scheduled_for = models.DateField(
+        help_text="The weekly slot this session was made for (its own date for a one-off)."
+    )
+    date = models.DateField()
+    starts_at = models.CharField("start time", max_length=100, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    activity = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    is_one_off = models.BooleanField(default=False)
+    change_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What changed for this session and why, as young people read it.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    drop_ins = models.PositiveSmallIntegerField(
+        default=0, help_text="People who came without joining Coproduce: a count, nothing else."
+    )
+    register_taken_at = models.DateTimeField(null=True, blank=True)
+    register_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["club", "scheduled_for"], name="session_one_per_club_and_slot"
+            )
+        ]
+        indexes = [models.Index(fields=["club", "date"], name="session_club_date")]
+
+    def __str__(self):
+        return f"{self.club} on {self.date:%a %d %b %Y}"
+
+
+class Attendance(models.Model):
+    """A member ticked on a session's register. Nothing else: it goes with the member
+    (delete my data)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendances"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="attendance_once_per_session"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "session"], name="attendance_member")]
+
+    def __str__(self):
+        return f"{self.participant} at {self.session}"
+
+
+class ActivityAnswer(models.Model):
+    """A member's optional answer to the Active Lives question ("In the last 7 days, on how
+    many days did you do at least 60 minutes of sport or activity?"), asked at joining and
+    every 10 weeks. `days` is empty when they chose not to say. Reported only as club and
+    district aggregates with small-number suppression; goes with the member."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="activity_answers"
+    )
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__isnull=True) | Q(days__lte=7), name="activity_days_0_to_7"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "answered_at"], name="activity_member_time")]
+
+    def __str__(self):
+        return f"{self.participant}: {self.days} days"
