@@ -33,10 +33,10 @@ def looks_right(page, name):
 
 def pick(page, outcome_label, javascript, *, first=True):
     """Chooses an outcome; without JavaScript a button sends the choice: "Next: the
-    details" on the first step, "Update what they will read" once the fields show."""
+    details" on the first step, "Preview their answer" once the fields show."""
     page.get_by_label(outcome_label, exact=True).check()
     if not javascript:
-        button = "Next: the details" if first else "Update what they will read"
+        button = "Next: the details" if first else "Preview their answer"
         page.get_by_role("button", name=button).click()
 
 
@@ -79,7 +79,7 @@ def test_a_coach_decides_on_a_phone_and_the_preview_is_what_the_author_reads(
     promised = timezone.localdate() + timedelta(days=21)
     page.get_by_label("Your answer").fill(ANSWER)
     page.get_by_label(PROMISED).fill(promised.isoformat())
-    page.get_by_role("button", name="Update what they will read").click()
+    page.get_by_role("button", name="Preview their answer").click()
     preview = page.get_by_test_id("decide-preview")
     expect(preview).to_contain_text(ANSWER)
     expect(preview).to_contain_text(f"Promised by {promised:%-d %B %Y}.")
