@@ -314,6 +314,8 @@ def aspect_update(
     proposals = list(proposals)
     if proposals:
         change.proposals.set(proposals)
+    if new_value != old[0] and aspect.kind in SESSION_ASPECT_KINDS:
+        transaction.on_commit(lambda: _sessions_follow(aspect.club_id))
     return change
 
 
@@ -406,3 +408,20 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+# Sessions and registers (#15)
+
+# The aspects a club's weekly sessions are made from: a change to one remakes them.
+SESSION_ASPECT_KINDS = (
+    AspectKind.DAY,
+    AspectKind.START_TIME,
+    AspectKind.LOCATION,
+    AspectKind.ACTIVITY,
+)
+
+
+def _sessions_follow(club_id: int) -> None:
+    from feedback.sessions import generate_after_aspect_change
+
+    generate_after_aspect_change(club_id)
