@@ -276,3 +276,40 @@ def test_queries_do_not_grow_with_the_data(world, client_as, django_assert_num_q
         target = list_url(world.club) if view == "list" else register_url(today)
         with django_assert_num_queries(QUERIES[view]):
             assert client.get(target).status_code == 200
+
+
+# --- A young person's club page ------------------------------------------------------------
+
+
+def test_a_member_sees_the_next_three_sessions_with_changes_and_their_reasons(world):
+    from tests.feedback.test_yp_support import phone_of
+
+    SessionFactory(club=world.club, date=TODAY - timedelta(days=1), location="Old place")
+    SessionFactory(club=world.club, date=TODAY + timedelta(days=1), location="Sports hall")
+    SessionFactory(
+        club=world.club,
+        date=TODAY + timedelta(days=8),
+        status="cancelled",
+        change_note="The hall is flooded.",
+    )
+    changed = SessionFactory(club=world.club, date=TODAY + timedelta(days=15))
+    SessionFactory(club=world.club, date=TODAY + timedelta(days=22), location="Fourth place")
+    from feedback.sessions import session_change
+
+    session_change(
+        session=changed,
+        by=world.coach,
+        starts_at="7pm",
+        location="Main field",
+        reason="The hall is booked for exams.",
+    )
+    me = make_participant(world.club)
+    html = phone_of(me).get(reverse("feedback:member-home", args=[world.club.slug]))
+    html = html.content.decode()
+    assert html.count('class="session-line"') == 3
+    assert "<strong>Thursday 5 March</strong>, 6pm at Sports hall" in html
+    assert "<strong>Cancelled:</strong> <s>Thursday 12 March</s>. Why: The hall is flooded." in html
+    assert "<strong>Thursday 19 March</strong>, 7pm at Main field" in html
+    assert "The hall is booked for exams." in html
+    assert "Old place" not in html
+    assert "Fourth place" not in html
