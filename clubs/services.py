@@ -315,7 +315,7 @@ def aspect_update(
     if proposals:
         change.proposals.set(proposals)
     if new_value != old[0] and aspect.kind in SESSION_ASPECT_KINDS:
-        transaction.on_commit(lambda: _sessions_follow(aspect.club_id))
+        _sessions_follow_on_commit(aspect.club_id)
     return change
 
 
@@ -421,7 +421,27 @@ SESSION_ASPECT_KINDS = (
 )
 
 
-def _sessions_follow(club_id: int) -> None:
-    from feedback.sessions import generate_after_aspect_change
+class _SessionsFollow:
+    """Remakes a club's sessions once the transaction that changed its aspects commits."""
 
-    generate_after_aspect_change(club_id)
+    def __init__(self, club_id: int):
+        self.club_id = club_id
+        self.ran = False
+
+    def __call__(self) -> None:
+        from feedback.sessions import generate_after_aspect_change
+
+        self.ran = True
+        generate_after_aspect_change(self.club_id)
+
+
+def _sessions_follow_on_commit(club_id: int) -> None:
+    """Once per club and transaction: a club set up with many aspect changes (the demo, an
+    import) has its sessions made once. Callbacks of a rolled-back savepoint are dropped
+    by Django with it, so a pending one here is always still due."""
+    pending = transaction.get_connection().run_on_commit
+    if any(
+        isinstance(f, _SessionsFollow) and f.club_id == club_id and not f.ran for _, f, _ in pending
+    ):
+        return
+    transaction.on_commit(_SessionsFollow(club_id))

@@ -175,11 +175,20 @@ def test_the_slots_use_the_day_in_force_on_each_date(club):
     assert problem == ""
 
 
+def committed_club(capture):
+    """A club set up in a transaction that committed (its sessions made then)."""
+    with capture(execute=True) as callbacks:
+        club = ClubFactory(funding_start=date(2026, 2, 2), funding_end=date(2026, 7, 31))
+        set_aspect(club, AspectKind.DAY, "Tuesdays", date(2026, 1, 20))
+        set_aspect(club, AspectKind.START_TIME, "6pm", date(2026, 1, 20))
+    assert len(callbacks) == 1  # once for the club, not once per change
+    return club
+
+
 @time_machine.travel(TODAY, tick=False)
-def test_an_aspect_change_remakes_the_sessions_once_committed(
-    club, django_capture_on_commit_callbacks
-):
-    generate_sessions(club)
+def test_an_aspect_change_remakes_the_sessions_once_committed(django_capture_on_commit_callbacks):
+    club = committed_club(django_capture_on_commit_callbacks)
+    assert Session.objects.filter(club=club).count() == 13
     with django_capture_on_commit_callbacks(execute=True):
         set_aspect(club, AspectKind.START_TIME, "7pm", date(2026, 3, 20))
     assert Session.objects.get(club=club, date=date(2026, 3, 17)).starts_at == "6pm"
@@ -195,3 +204,16 @@ def test_the_command_makes_every_active_clubs_sessions(club):
     assert not Session.objects.filter(club=other).exists()
     call_command("generate_sessions", verbosity=0)
     assert Session.objects.filter(club=club).count() == 13
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_many_aspect_changes_in_one_transaction_remake_the_sessions_once(
+    django_capture_on_commit_callbacks,
+):
+    club = committed_club(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        set_aspect(club, AspectKind.START_TIME, "7pm", date(2026, 3, 20))
+        set_aspect(club, AspectKind.LOCATION, "Main field", date(2026, 3, 20))
+        set_aspect(club, AspectKind.DAY, "Thursdays", date(2026, 3, 20))
+    assert len(callbacks) == 1
+    assert Session.objects.get(club=club, date=date(2026, 3, 26)).location == "Main field"
