@@ -90,9 +90,10 @@ def planned_slots(club: Club, *, start: date, end: date) -> tuple[list[dict], st
                 slots.append(slot)
                 break
         monday += timedelta(weeks=1)
-    today_value = _value_on(histories, currents, AspectKind.DAY, min(max(start, end), end))
-    if not slots or rules.weekday_of(today_value) is None:
-        problem = rules.day_unreadable_message(today_value)
+    # The day as it stands at the window's end: unreadable then, no more sessions are made.
+    last_value = _value_on(histories, currents, AspectKind.DAY, end)
+    if rules.weekday_of(last_value) is None:
+        problem = rules.day_unreadable_message(last_value)
     return slots, problem
 
 
