@@ -314,7 +314,7 @@ def test_a_member_sees_the_next_three_sessions_with_changes_and_their_reasons(wo
     me = make_participant(world.club)
     html = phone_of(me).get(reverse("feedback:member-home", args=[world.club.slug]))
     html = html.content.decode()
-    assert html.count('class="session-line"') == 3
+    assert html.count('class="session-line mb-1"') == 3
     assert "<strong>Thursday 5 March</strong>, 6pm at Sports hall" in html
     assert "<strong>Cancelled:</strong> <s>Thursday 12 March</s>. Why: The hall is flooded." in html
     assert "<strong>Thursday 19 March</strong>, 7pm at Main field" in html

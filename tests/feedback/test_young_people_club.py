@@ -198,7 +198,7 @@ def test_the_club_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     html = response.content.decode()
     assert html.count('class="idea-card"') == n
     assert f"{n - 1} supports" in html
-    assert html.count('class="session-line"') == 3
+    assert html.count('class="session-line mb-1"') == 3
     assert "Why: The hall is flooded." in html
 
 
