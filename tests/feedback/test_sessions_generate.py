@@ -2,6 +2,7 @@
 a coach's cancellation, change or register, within the funding and sustain period."""
 
 import itertools
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -217,3 +218,14 @@ def test_many_aspect_changes_in_one_transaction_remake_the_sessions_once(
         set_aspect(club, AspectKind.DAY, "Thursdays", date(2026, 3, 20))
     assert len(callbacks) == 1
     assert Session.objects.get(club=club, date=date(2026, 3, 26)).location == "Main field"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_command_reports_as_json_and_names_clubs_with_no_single_day(club, capsys):
+    unreadable = ClubFactory()
+    set_aspect(unreadable, AspectKind.DAY, "Weekends", date(2026, 1, 1))
+    call_command("generate_sessions", json=True)
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"] == 13
+    assert report["no_day"] == [unreadable.slug]
+    assert report["clubs"] == 2
