@@ -36,6 +36,7 @@ DROP_INS_MAX = 500
 class Generated:
     created: int = 0
     updated: int = 0
+    removed: int = 0  # untouched coming sessions no longer in the club's week (day unset...)
     problem: str = ""  # why no sessions are made (the club's day names no one day)
 
 
@@ -110,7 +111,8 @@ def generate_sessions(club: Club, *, until: date | None = None, today: date | No
     SESSIONS_WEEKS_AHEAD weeks ahead), never past the sustain period's end unless the club
     still records registers. Idempotent: one session a week at most; a session cancelled,
     changed, added as a one-off or with a register is never overwritten; untouched ones
-    follow the aspects in force on their date."""
+    follow the aspects in force on their date, and untouched coming ones the aspects no
+    longer make are removed."""
     today = today or timezone.localdate()
     until = until or today + timedelta(weeks=rules.sessions_weeks_ahead())
     existing = list(
@@ -177,6 +179,28 @@ def generate_sessions(club: Club, *, until: date | None = None, today: date | No
             location=session.location,
             activity=session.activity,
         )
+    # Untouched coming sessions the aspects no longer make (the day was cleared or names
+    # no one day, the funding now starts later) go, so members are not told of them.
+    slot_weeks = {_monday(slot["date"]) for slot in slots}
+    stale = [
+        session.pk
+        for session in existing
+        if not session.is_one_off
+        and _untouched(session)
+        and session.date >= today
+        and (
+            session.date < start
+            or (session.date <= end and _monday(session.scheduled_for) not in slot_weeks)
+        )
+    ]
+    if stale:
+        _, deleted = Session.objects.filter(
+            pk__in=stale,
+            status=Session.Status.PLANNED,
+            changed_at__isnull=True,
+            register_taken_at__isnull=True,
+        ).delete()
+        result.removed = deleted.get(Session._meta.label, 0)
     return result
 
 

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from feedback.models import Attendance
+from clubs.services import aspect_update
+from feedback.models import Attendance, Session
+from feedback.sessions import generate_sessions
 from tests import factories
 from tests.browser.conftest import PHONE, assert_axe_clean, login, screenshot
 
@@ -22,7 +24,15 @@ def test_a_coach_takes_the_register_in_three_taps_on_a_phone_without_javascript(
         (factories.make_participant(club) for _ in range(4)), key=lambda m: m.pseudonym
     )
     today = timezone.localdate()
-    session = factories.SessionFactory(club=club, date=today)
+    # The club meets on today's weekday: today's session is made from its Day.
+    aspect_update(
+        aspect=club.aspects.get(kind="day"),
+        by=coach,
+        value=f"{today:%A}s",
+        effective_date=club.funding_start,
+    )
+    generate_sessions(club)
+    session = Session.objects.get(club=club, date=today)
     page = new_phone(javascript=False)
     login(page, site, coach.email, factories.PASSWORD)
     page.goto(f"{site}/clubs/{club.slug}/sessions/")

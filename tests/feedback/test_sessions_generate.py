@@ -229,3 +229,25 @@ def test_the_command_reports_as_json_and_names_clubs_with_no_single_day(club, ca
     assert report["created"] == 13
     assert report["no_day"] == [unreadable.slug]
     assert report["clubs"] == 2
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_coming_sessions_the_aspects_no_longer_make_go_unless_touched(club):
+    coach = make_coach(club)
+    generate_sessions(club)
+    kept = Session.objects.get(club=club, date=date(2026, 3, 17))
+    Session.objects.filter(pk=kept.pk).update(location="Park", changed_at=timezone.now())
+    one_off = Session.objects.create(
+        club=club, scheduled_for=date(2026, 3, 21), date=date(2026, 3, 21), is_one_off=True
+    )
+    taken = Session.objects.get(club=club, date=date(2026, 3, 3))
+    register_save(session=taken, by=coach, participant_ids=[], drop_ins=1)
+    set_aspect(club, AspectKind.DAY, "Weekends", date(2026, 3, 1))
+    generated = generate_sessions(club)
+    assert generated.problem
+    coming = set(Session.objects.filter(club=club, date__gte=TODAY).values_list("pk", flat=True))
+    assert coming == {kept.pk, one_off.pk}
+    assert generated.removed == 7  # 10, 24, 31 March, 7 to 28 April, less the changed one
+    # the past stays as it was: it happened (or was planned) then
+    assert Session.objects.filter(club=club, date__lt=TODAY).count() == 5
+    assert Session.objects.filter(pk=taken.pk).exists()

@@ -228,12 +228,15 @@ def build_site(world, club=None, coach=None, other_club=None) -> Site:
 
 
 def _session_pk(self) -> int:
-    """Today's session of the club (made once, before the requests' savepoints)."""
+    """Today's session of the club (made once, before the requests' savepoints): a one-off,
+    so opening the sessions list (which makes the weekly ones) keeps it."""
     from feedback.models import Session
 
     today = timezone.localdate()
     session, _ = Session.objects.get_or_create(
-        club=self.club, scheduled_for=today, defaults={"date": today, "starts_at": "6pm"}
+        club=self.club,
+        scheduled_for=today,
+        defaults={"date": today, "starts_at": "6pm", "location": "Hall", "is_one_off": True},
     )
     return session.pk
 

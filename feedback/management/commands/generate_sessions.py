@@ -19,13 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the counts as JSON.")
 
     def handle(self, *args, json=False, **options):
-        report = {"clubs": 0, "created": 0, "updated": 0, "no_day": []}
+        report = {"clubs": 0, "created": 0, "updated": 0, "removed": 0, "no_day": []}
         for club in Club.objects.filter(is_active=True).order_by("pk").iterator():
             with transaction.atomic():
                 generated = generate_sessions(club)
             report["clubs"] += 1
             report["created"] += generated.created
             report["updated"] += generated.updated
+            report["removed"] += generated.removed
             if generated.problem:
                 report["no_day"].append(club.slug)
         if json:
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         elif options["verbosity"]:
             self.stdout.write(
                 f"{report['clubs']} clubs: {report['created']} sessions made, "
-                f"{report['updated']} moved to follow their club's aspects; "
+                f"{report['updated']} moved to follow their club's aspects, "
+                f"{report['removed']} no longer made removed; "
                 f"{len(report['no_day'])} clubs have no single day set."
             )
 
