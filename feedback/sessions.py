@@ -388,8 +388,12 @@ def register_save(
             code="not_member",
         )
     have = set(session.attendances.values_list("participant_id", flat=True))
-    if have - wanted:
-        session.attendances.filter(participant_id__in=have - wanted).delete()
+    # A member blocked since is not on the register, so their tick stays as it was.
+    untick = have - wanted
+    if untick:
+        session.attendances.filter(
+            participant_id__in=untick, participant__is_blocked=False
+        ).delete()
     now = timezone.now()
     Attendance.objects.bulk_create(
         [Attendance(session=session, participant_id=pk, marked_at=now) for pk in wanted - have],

@@ -323,3 +323,13 @@ def test_a_member_sees_the_next_three_sessions_with_changes_and_their_reasons(wo
     assert "The hall is booked for exams." in html
     assert "Old place" not in html
     assert "Fourth place" not in html
+
+
+def test_correcting_a_register_keeps_the_tick_of_a_member_blocked_since(
+    world, client_as, members, session
+):
+    client = client_as("coach")
+    client.post(register_url(session), {"present": [members[0].pk, members[1].pk]})
+    services.participant_block(participant=members[1], by=world.coach)
+    client.post(register_url(session), {"present": [members[2].pk]})
+    assert ticked(session) == {members[1].pk, members[2].pk}
