@@ -269,10 +269,10 @@ def _sessions_with_registers(club, coach, n):
 
 # Queries per page: the session, the club, the user, the coach check, the page's reads
 # (generation on the list: the club's sessions, the aspects and their history).
-QUERIES = {"list": 11, "register": 8}
+QUERIES = {"list": 11, "register": 8, "change": 7, "new": 6}
 
 
-@pytest.mark.parametrize("view", ["list", "register"])
+@pytest.mark.parametrize("view", ["list", "register", "change", "new"])
 def test_queries_do_not_grow_with_the_data(world, client_as, django_assert_num_queries, view):
     """Constant at two sizes: 3 and 6 members, sessions and registers."""
     set_day(world.club, "Tuesdays")
@@ -283,7 +283,12 @@ def test_queries_do_not_grow_with_the_data(world, client_as, django_assert_num_q
         _sessions_with_registers(world.club, world.coach, n)
         client.get(list_url(world.club))  # the weekly sessions made once
         today = Session.objects.filter(club=world.club, date=TODAY).first()
-        target = list_url(world.club) if view == "list" else register_url(today)
+        target = {
+            "list": list_url(world.club),
+            "register": register_url(today),
+            "change": change_url(today),
+            "new": reverse("feedback:session-new", kwargs={"slug": world.club.slug}),
+        }[view]
         with django_assert_num_queries(QUERIES[view]):
             assert client.get(target).status_code == 200
 
