@@ -314,6 +314,8 @@ def aspect_update(
     proposals = list(proposals)
     if proposals:
         change.proposals.set(proposals)
+    if new_value != old[0] and aspect.kind in SESSION_ASPECT_KINDS:
+        _sessions_follow_on_commit(aspect.club_id)
     return change
 
 
@@ -406,3 +408,40 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+# Sessions and registers (#15)
+
+# The aspects a club's weekly sessions are made from: a change to one remakes them.
+SESSION_ASPECT_KINDS = (
+    AspectKind.DAY,
+    AspectKind.START_TIME,
+    AspectKind.LOCATION,
+    AspectKind.ACTIVITY,
+)
+
+
+class _SessionsFollow:
+    """Remakes a club's sessions once the transaction that changed its aspects commits."""
+
+    def __init__(self, club_id: int):
+        self.club_id = club_id
+        self.ran = False
+
+    def __call__(self) -> None:
+        from feedback.sessions import generate_after_aspect_change
+
+        self.ran = True
+        generate_after_aspect_change(self.club_id)
+
+
+def _sessions_follow_on_commit(club_id: int) -> None:
+    """Once per club and transaction: a club set up with many aspect changes (the demo, an
+    import) has its sessions made once. Callbacks of a rolled-back savepoint are dropped
+    by Django with it, so a pending one here is always still due."""
+    pending = transaction.get_connection().run_on_commit
+    if any(
+        isinstance(f, _SessionsFollow) and f.club_id == club_id and not f.ran for _, f, _ in pending
+    ):
+        return
+    transaction.on_commit(_SessionsFollow(club_id))

@@ -325,6 +325,10 @@ COPRODUCE = {
     # New members a club takes in an hour, from every address together, unless its coach
     # lifts the limit (docs/security.md).
     "JOINS_PER_CLUB_PER_HOUR": env_int("COPRODUCE_JOINS_PER_CLUB_PER_HOUR", 60),
+    # Sessions and registers (#15): sessions are made this many weeks ahead; a register can
+    # be corrected for this many days after its session.
+    "SESSIONS_WEEKS_AHEAD": env_int("COPRODUCE_SESSIONS_WEEKS_AHEAD", 8),
+    "REGISTER_CORRECTABLE_DAYS": env_int("COPRODUCE_REGISTER_CORRECTABLE_DAYS", 7),
 }
 
 # Tokenism indicators (DESIGN.md "Making tokenism visible"): window, minimum and thresholds.

@@ -11,7 +11,9 @@ def home(request):
 
 @require_safe
 def privacy(request):
-    return render(request, "privacy.html")
+    from feedback.retention import retention_periods
+
+    return render(request, "privacy.html", {"retention": retention_periods()})
 
 
 def rate_limited(request, exception=None):

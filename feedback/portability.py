@@ -1,7 +1,8 @@
 """A club's whole co-production record as portable JSON, and loading it elsewhere.
 
 The record holds the club, its aspects and their history, rounds, proposals,
-events, decisions, supports, listened-to answers and learning. Young people
+events, decisions, supports, listened-to answers, learning, and its sessions with
+their registers. Young people
 appear by pseudonym only (their cookie keys and recovery phrases are not
 exported); staff accounts are not exported (who did what becomes empty).
 Concerns are safeguarding records and stay where they were made.
@@ -20,6 +21,7 @@ from django.db import connection, models, transaction
 
 from clubs.models import Aspect, AspectChange, Club, District, Partner
 from feedback.models import (
+    Attendance,
     Decision,
     Learning,
     ListenedAnswer,
@@ -27,6 +29,7 @@ from feedback.models import (
     Proposal,
     ProposalEvent,
     Round,
+    Session,
     Support,
 )
 from feedback.words import new_participant_key
@@ -51,6 +54,9 @@ STAFF_LINKS = {
     "decided_by",
     "actor_user",
     "handled_by",
+    # Sessions and registers (#15)
+    "changed_by",
+    "register_taken_by",
 }
 
 # In dependency order: each model's rows only point at rows of models above it
@@ -66,6 +72,9 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
     ("supports", Support),
     ("listened", ListenedAnswer),
     ("learning", Learning),
+    # Sessions and registers (#15)
+    ("sessions", Session),
+    ("attendances", Attendance),
 ]
 
 
@@ -82,6 +91,9 @@ def _querysets(club: Club) -> dict[str, models.QuerySet]:
         "supports": Support.objects.filter(proposal__club=club),
         "listened": ListenedAnswer.objects.filter(proposal__club=club),
         "learning": Learning.objects.filter(club=club),
+        # Sessions and registers (#15)
+        "sessions": Session.objects.filter(club=club),
+        "attendances": Attendance.objects.filter(session__club=club),
     }
 
 

@@ -43,3 +43,23 @@ def purge_inactive(*, dry_run: bool = False, **rules) -> dict[str, int]:
         if not dry_run:
             participant_delete(participant=participant)
     return counts
+
+
+# Sessions and registers (#15)
+
+
+def retention_periods() -> dict[str, str]:
+    """How long a young person's data is kept, in the words the privacy page uses: the
+    same rule `purge_inactive` applies (settings RETENTION_INACTIVE_DAYS and
+    RETENTION_FUNDING_ENDED_DAYS)."""
+    rules = settings.COPRODUCE
+    inactive, ended = rules["RETENTION_INACTIVE_DAYS"], rules["RETENTION_FUNDING_ENDED_DAYS"]
+    return {
+        "inactive_days": inactive,
+        "funding_ended_days": ended,
+        "member": (
+            "until you delete it, or until you have not visited for "
+            f"{inactive} days once your club's funding ended over {ended} days ago: "
+            "then we delete it for you"
+        ),
+    }

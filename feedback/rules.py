@@ -240,3 +240,124 @@ __all__ = [
     "sustain_end",
     "too_late_message",
 ]
+
+
+# Sessions and registers (#15) --------------------------------------------------------
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORDS = {
+    **{name: n for n, name in enumerate(WEEKDAY_NAMES)},
+    **{name + "s": n for n, name in enumerate(WEEKDAY_NAMES)},
+    **{name[:3]: n for n, name in enumerate(WEEKDAY_NAMES)},
+    **{name[:3] + "s": n for n, name in enumerate(WEEKDAY_NAMES)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+# The aspects a session is made from, by the session's field they fill.
+SESSION_ASPECTS = {"starts_at": "start_time", "location": "location", "activity": "activity"}
+
+
+def weekday_of(value: str) -> int | None:
+    """The weekday (Monday 0) a day aspect's value names: "Thursday", "Thursdays",
+    "Thurs evenings". None when it names no day or more than one (one session a week)."""
+    words = "".join(c if c.isalpha() else " " for c in (value or "").lower()).split()
+    days = {_WEEKDAY_WORDS[w] for w in words if w in _WEEKDAY_WORDS}
+    return days.pop() if len(days) == 1 else None
+
+
+def day_unreadable_message(value: str) -> str:
+    """Why no sessions are made from a day aspect's value, or "" when they are."""
+    if weekday_of(value) is not None:
+        return ""
+    if not (value or "").strip():
+        return "The club's day is not set, so no sessions are made: set the Day on the club page."
+    return (
+        f"The club's day is “{value}”, which does not name one day of the week, so no "
+        "sessions are made from it: set the Day to one day, e.g. “Thursdays”, or add "
+        "sessions one by one."
+    )
+
+
+def aspect_value_on(changes, day: date, current: str, default: str = "") -> str:
+    """An aspect's value in force on `day`, from its append-only history.
+
+    `changes`: its `AspectChange`s (any order). The value is the one set by the latest
+    change effective by `day` (the one recorded later, on a tie); before the first change,
+    that change's old value. Changes are taken in the order they were recorded (their ids:
+    demo and imported records may carry older timestamps). With no history, the aspect's
+    current value. An empty value is `default` (e.g. the club's venue for its location)
+    or, with no default, the first value set: a club set up after its sessions began
+    had that value before it was recorded."""
+    ordered = sorted(changes, key=lambda c: (c.effective_date, c.pk))
+    value = ordered[0].old_value if ordered else current
+    for change in ordered:
+        if change.effective_date > day:
+            break
+        value = change.new_value
+    if value.strip():
+        return value
+    if default:
+        return default
+    return next((c.new_value for c in ordered if c.new_value.strip()), "")
+
+
+def sessions_weeks_ahead() -> int:
+    return settings.COPRODUCE["SESSIONS_WEEKS_AHEAD"]
+
+
+def register_correctable_days() -> int:
+    return settings.COPRODUCE["REGISTER_CORRECTABLE_DAYS"]
+
+
+def register_last_day(session_date: date) -> date:
+    """The last day a session's register can be taken or corrected."""
+    return session_date + timedelta(days=register_correctable_days())
+
+
+# What can be done with a session's register on a day.
+REGISTER_OPEN = "open"
+REGISTER_FUTURE = "future"
+REGISTER_CLOSED = "closed"
+REGISTER_CANCELLED = "cancelled"
+
+
+def register_state(*, session_date: date, cancelled: bool, today: date) -> str:
+    """A register is taken on or after its session's day, and corrected for
+    REGISTER_CORRECTABLE_DAYS days after it; a cancelled session has none."""
+    if cancelled:
+        return REGISTER_CANCELLED
+    if session_date > today:
+        return REGISTER_FUTURE
+    if today > register_last_day(session_date):
+        return REGISTER_CLOSED
+    return REGISTER_OPEN
+
+
+def register_refusal(*, session_date: date, cancelled: bool, today: date) -> str:
+    """Why a register cannot be saved on `today`, or "" when it can."""
+    state = register_state(session_date=session_date, cancelled=cancelled, today=today)
+    if state == REGISTER_CANCELLED:
+        return "This session was cancelled, so it has no register."
+    if state == REGISTER_FUTURE:
+        return (
+            f"This session is on {session_date:%A %-d %B}: take its register on the day, "
+            "not before."
+        )
+    if state == REGISTER_CLOSED:
+        return (
+            f"This register can no longer be changed: registers can be corrected for "
+            f"{register_correctable_days()} days after the session (until "
+            f"{register_last_day(session_date):%A %-d %B})."
+        )
+    return ""
+
+
+def sessions_limit(club: Club, last_registered: date | None) -> date:
+    """The last day sessions are made for: the sustain period's end after funding, or
+    later while the club keeps recording registers (it is still running)."""
+    limit = sustain_end(club)
+    if last_registered is not None:
+        limit = max(limit, last_registered + timedelta(weeks=sessions_weeks_ahead()))
+    return limit

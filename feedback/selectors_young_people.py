@@ -638,4 +638,15 @@ def my_data(*, participant: Participant) -> dict:
             for c in concerns
         ],
         "listened_answers": listened,
+        # Sessions and registers (#15): the sessions you were ticked at, your activity answers.
+        "attendances": [
+            {"session_date": a.session.date.isoformat(), "ticked_at": when(a.marked_at)}
+            for a in participant.attendances.select_related("session").order_by(
+                "session__date", "id"
+            )
+        ],
+        "activity_answers": [
+            {"days": a.days, "answered_at": when(a.answered_at)}
+            for a in participant.activity_answers.order_by("answered_at", "id")
+        ],
     }

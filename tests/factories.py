@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from clubs import services as club_services
 from clubs.models import AspectStatus, Club, District, Partner, PartnerRole, Stage, User
 from feedback import services as feedback_services
-from feedback.models import AgeBand, Participant, Proposal
+from feedback.models import AgeBand, Attendance, Participant, Proposal, Session
 from feedback.words import pseudonym_suggestions
 
 PASSWORD = "correct-horse-battery-staple"
@@ -121,3 +121,30 @@ def make_proposal(participant: Participant, title: str = "Play on Thursdays", **
 def make_published(participant: Participant, by: User, **kwargs) -> Proposal:
     proposal = make_proposal(participant, **kwargs)
     return feedback_services.proposal_publish(proposal=proposal, by=by)
+
+
+# Sessions and registers (#15)
+
+
+class SessionFactory(DjangoModelFactory):
+    """A club's weekly session on `date` (its slot is its date unless given)."""
+
+    class Meta:
+        model = Session
+
+    club = factory.SubFactory(ClubFactory)
+    date = date(2026, 3, 5)
+    scheduled_for = factory.LazyAttribute(lambda o: o.date)
+    starts_at = "6pm"
+    location = "Sports hall"
+    activity = "Football"
+
+
+class AttendanceFactory(DjangoModelFactory):
+    """A member ticked on a session's register (the member is one of the session's club's)."""
+
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.LazyAttribute(lambda o: make_participant(o.session.club))

@@ -27,6 +27,7 @@ from clubs.models import Club, normalise_join_code
 from coproduce.http import client_ip, safe_next_url
 from feedback import identity, push, services
 from feedback import selectors_young_people as selectors
+from feedback import sessions as club_sessions
 from feedback.forms_young_people import (
     ConcernForm,
     ConfirmDeleteForm,
@@ -277,6 +278,10 @@ def member_home(request, participant):
             "notice_count": len(home.notices),
             "push_key": settings.VAPID_PUBLIC_KEY if push.push_enabled() else "",
             "today": timezone.localdate(),
+            # Sessions and registers (#15): the next three, with cancellations and changes.
+            "next_sessions": club_sessions.next_sessions(
+                participant.club_id, today=timezone.localdate()
+            ),
         },
     )
 

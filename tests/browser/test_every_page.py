@@ -39,6 +39,11 @@ def test_every_role_has_pages_to_check():
     assert "feedback:county-dashboard" in pages_of("staff")
     assert "feedback:member-home" in pages_of("member")
     assert set(EXPECTED) >= NOT_PAGES
+    # Sessions and registers (#15)
+    assert {"feedback:sessions", "feedback:register", "feedback:session-change"} <= set(
+        pages_of("coach")
+    )
+    assert "feedback:session-new" in pages_of("lead")
 
 
 @pytest.mark.parametrize("role", ["coach", "lead", "staff", "member"])

@@ -168,6 +168,15 @@ def build_club(world, n):
         proposals=[decided],
     )
     factories.make_proposal(members[0], title="Waiting")
+    # Sessions and registers (#15): n sessions ahead, one cancelled with its reason.
+    today = timezone.localdate()
+    for k in range(n):
+        factories.SessionFactory(
+            club=world.club,
+            date=today + timedelta(days=k),
+            status="cancelled" if k == 1 else "planned",
+            change_note="The hall is flooded." if k == 1 else "",
+        )
     return members
 
 
@@ -179,16 +188,18 @@ def test_the_club_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     with time_machine.travel(later, tick=False):
         home(client, world.club)  # records this visit: the one before it is now known
     # participant, aspects, upcoming changes, rounds, open ideas, answered ideas,
-    # their changes, my ideas, the answer notice
+    # their changes, my ideas, the answer notice, the next sessions (#15)
     with (
         time_machine.travel(later + timedelta(minutes=5), tick=False),
-        django_assert_num_queries(9),
+        django_assert_num_queries(10),
     ):
         response = home(client, world.club)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="idea-card"') == n
     assert f"{n - 1} supports" in html
+    assert html.count('class="session-line mb-1"') == 3
+    assert "Why: The hall is flooded." in html
 
 
 @pytest.mark.parametrize(

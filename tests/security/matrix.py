@@ -96,6 +96,9 @@ class Site:
             "feedback:round-edit": lambda: self.round.pk,
             "feedback:round-close": lambda: self.round.pk,
             "feedback:participant-block": lambda: self.member.pk,
+            # Sessions and registers (#15): today's session (its register is open).
+            "feedback:register": self.session_pk,
+            "feedback:session-change": self.session_pk,
         }
         special = {
             "feedback:join-code": {"code": club.join_code},
@@ -219,3 +222,23 @@ def build_site(world, club=None, coach=None, other_club=None) -> Site:
         concern=concern,
         resetting=factories.UserFactory(),
     )
+
+
+# Sessions and registers (#15)
+
+
+def _session_pk(self) -> int:
+    """Today's session of the club (made once, before the requests' savepoints): a one-off,
+    so opening the sessions list (which makes the weekly ones) keeps it."""
+    from feedback.models import Session
+
+    today = timezone.localdate()
+    session, _ = Session.objects.get_or_create(
+        club=self.club,
+        scheduled_for=today,
+        defaults={"date": today, "starts_at": "6pm", "location": "Hall", "is_one_off": True},
+    )
+    return session.pk
+
+
+Site.session_pk = _session_pk

@@ -110,6 +110,14 @@ FORM_VIEWS = {
     "feedback:partner-dashboard",
     "feedback:county-dashboard",
 }
+# Sessions and registers (#15): the list, the register, cancel/change and a one-off.
+PAGES["coach"] += [
+    "feedback:sessions",
+    "feedback:register",
+    "feedback:session-change",
+    "feedback:session-new",
+]
+FORM_VIEWS |= {"feedback:register", "feedback:session-change", "feedback:session-new"}
 RAW_DANGER = ["<script>alert('x')</script>", '"><img src=x onerror=alert(1)>']
 
 

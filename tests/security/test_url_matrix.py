@@ -318,6 +318,24 @@ EXPECTED: dict[str, dict[str, dict[str, int]]] = {
         "GET": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
         "POST": row(405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
     },
+    # Sessions and registers (#15): the club's coaches and partner lead act; staff read.
+    "feedback:sessions": {
+        "GET": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 200, 200),
+        "POST": row(405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405),
+    },
+    "feedback:session-new": {
+        "GET": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 403, 200),
+        "POST": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 403, 200),
+    },
+    "feedback:register": {
+        # An empty POST is a register with nobody ticked and no drop-ins: saved.
+        "GET": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 200, 200),
+        "POST": row(302, 302, 302, 302, 302, 302, 404, 404, 302, 404, 403, 302),
+    },
+    "feedback:session-change": {
+        "GET": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 200, 200),
+        "POST": row(302, 302, 302, 302, 302, 200, 404, 404, 200, 404, 403, 200),
+    },
 }
 
 

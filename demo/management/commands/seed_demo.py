@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import clubs as club_demo
+from demo import registers as register_demo
 from demo import showcase as demo_indicators
 from demo import voices as feedback_demo
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
                 club_demo.wipe()
             clubs = club_demo.build()
             feedback_demo.build(clubs)
-            demo_indicators.build()
+            showcase = demo_indicators.build()
+            register_demo.build(showcase)  # Sessions and registers (#15)
         self.print_logins(as_json=json)
 
     def print_logins(self, as_json: bool) -> None:
