@@ -1,0 +1,367 @@
+"""Does co-production pay off? Outcome measures from the clubs' registers (#15).
+
+Sessions run, attendance per session, regulars, retention at 6 and 12 weeks, and for
+every change made because of young people's ideas the attendance before and after it;
+sustainability after funding; the activity check's aggregates. `compute(clubs, as_of)`
+gives them for one club or hundreds in a fixed number of queries (four, whatever the
+data size); the rules (what a session run, a regular, "still coming" mean) live in
+`feedback.rules`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count
+from django.utils import timezone
+
+from clubs.models import AspectChange, AspectKind, Club
+from feedback import rules
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Session
+
+# --- Results -----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionRun:
+    pk: int
+    date: date
+    members: int
+    drop_ins: int
+
+    @property
+    def attendance(self) -> int:
+        return rules.session_attendance(self.members, self.drop_ins)
+
+
+@dataclass
+class ChangeEffect:
+    """Attendance before and after one change made because of young people's ideas."""
+
+    pk: int
+    club_id: int
+    aspect_kind: str
+    aspect_name: str
+    old_value: str
+    new_value: str
+    effective_date: date
+    proposals: list[tuple[int, str]] = field(default_factory=list)  # (id, title)
+    before: list[int] = field(default_factory=list)  # attendance, oldest first
+    after: list[int] = field(default_factory=list)
+
+    @property
+    def needed(self) -> int:
+        return rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+
+    @property
+    def measured(self) -> bool:
+        """Enough sessions after the change (and at least one before) to compare."""
+        return len(self.after) >= self.needed and bool(self.before)
+
+    @property
+    def before_average(self) -> float | None:
+        return _average(self.before)
+
+    @property
+    def after_average(self) -> float | None:
+        return _average(self.after) if self.measured else None
+
+    @property
+    def difference(self) -> float | None:
+        if not self.measured:
+            return None
+        return round(self.after_average - self.before_average, 1)
+
+    @property
+    def sentence(self) -> str:
+        return change_sentence(self)
+
+
+@dataclass
+class ActivitySummary:
+    """The activity check's answers as a group: never one member's answer."""
+
+    answered: int = 0  # members with an answer (their latest), "rather not say" included
+    told: int = 0  # of those, members who gave a number of days
+    days_total: int = 0
+    active_every_day: int = 0  # said 7 days: the Chief Medical Officers' guideline
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.told < rules.small_number_threshold()
+
+    @property
+    def average_days(self) -> float | None:
+        if not self.told or self.suppressed:
+            return None
+        return round(self.days_total / self.told, 1)
+
+    @property
+    def every_day_pct(self) -> float | None:
+        if not self.told or self.suppressed:
+            return None
+        return round(100 * self.active_every_day / self.told)
+
+    def add(self, other: ActivitySummary) -> None:
+        self.answered += other.answered
+        self.told += other.told
+        self.days_total += other.days_total
+        self.active_every_day += other.active_every_day
+
+
+@dataclass
+class ClubOutcomes:
+    club: Club
+    as_of: date
+    sessions: list[SessionRun]
+    regulars: int
+    members_seen: int  # members ticked at least once
+    retention: dict[int, tuple[int, int]]  # weeks -> (still coming, counted)
+    changes: list[ChangeEffect]
+    activity: ActivitySummary
+
+    @property
+    def sessions_run(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def average_attendance(self) -> float | None:
+        return _average([s.attendance for s in self.sessions])
+
+    @property
+    def max_attendance(self) -> int:
+        return max((s.attendance for s in self.sessions), default=0)
+
+    @property
+    def sessions_after_funding(self) -> list[SessionRun]:
+        return [s for s in self.sessions if s.date > self.club.funding_end]
+
+    @property
+    def weeks_after_funding(self) -> int:
+        last = self.sessions[-1].date if self.sessions else None
+        return rules.weeks_after_funding(self.club, last)
+
+    @property
+    def sustainability(self) -> str:
+        return sustainability_sentence(self)
+
+    def retention_pct(self, weeks: int) -> float | None:
+        still, counted = self.retention.get(weeks, (0, 0))
+        return round(100 * still / counted, 1) if counted else None
+
+
+# --- Wording: one function each ------------------------------------------------------------
+
+# How a change reads after "Since ...": the club moved, switched or changed.
+_CHANGE_VERBS = {
+    AspectKind.DAY: "we moved to {value}",
+    AspectKind.START_TIME: "we moved to {value}",
+    AspectKind.LOCATION: "we moved to {value}",
+    AspectKind.ACTIVITY: "we switched to {value}",
+}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def change_sentence(effect: ChangeEffect) -> str:
+    """ "Since we moved to Thursday, 14 come on average, up from 9." or, with fewer than
+    BEFORE_AFTER_SESSIONS sessions run since, "Too early to tell: 2 sessions since"."""
+    if len(effect.after) < effect.needed:
+        n = len(effect.after)
+        return f"Too early to tell: {n} session{'' if n == 1 else 's'} since."
+    if not effect.before:
+        return "No sessions were recorded before this change, so there is nothing to compare."
+    verb = _CHANGE_VERBS.get(effect.aspect_kind, "the {aspect} changed to {value}")
+    since = verb.format(value=effect.new_value, aspect=effect.aspect_name.lower())
+    after, before = effect.after_average, effect.before_average
+    if round(after, 1) > round(before, 1):
+        trend = f"up from {_fmt(before)}"
+    elif round(after, 1) < round(before, 1):
+        trend = f"down from {_fmt(before)}"
+    else:
+        trend = "the same as before"
+    return f"Since {since}, {_fmt(after)} come on average, {trend}."
+
+
+def sustainability_sentence(outcome: ClubOutcomes) -> str:
+    """ "Still running 6 weeks after funding", from the registers taken after the club's
+    funding end ("" when none was)."""
+    after = outcome.sessions_after_funding
+    if not after:
+        return ""
+    weeks = outcome.weeks_after_funding
+    if weeks == 0:
+        return f"Still running after funding: {len(after)} session{'' if len(after) == 1 else 's'} since it ended"
+    return f"Still running {weeks} week{'' if weeks == 1 else 's'} after funding"
+
+
+# --- Computing ------------------------------------------------------------------------------
+
+
+def _average(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
+    """Every club's outcomes as of the end of `as_of` (today by default), by club id.
+
+    Four queries whatever the number of clubs, sessions and members: the sessions run with
+    their member counts, the attendance rows of those sessions, the changes made because of
+    ideas, and the activity check's latest answers.
+    """
+    as_of = as_of or timezone.localdate()
+    clubs = list(clubs)
+    if not clubs:
+        return {}
+    ids = [c.pk for c in clubs]
+    s = rules.outcomes_settings()
+
+    sessions: dict[int, list[SessionRun]] = defaultdict(list)
+    for club_id, pk, day, members, drop_ins in (
+        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
+        .annotate(members=Count("attendances"))
+        .order_by("club_id", "date", "pk")
+        .values_list("club_id", "pk", "date", "members", "drop_ins")
+    ):
+        sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
+
+    # Who came when: (club, member, day) of every session run, for regulars and retention.
+    attended: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
+    attended_sessions: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for club_id, member, session_id, day in (
+        Attendance.objects.filter(
+            rules.session_run("session__"),
+            session__club_id__in=ids,
+            session__date__lte=as_of,
+        )
+        .order_by("session__date")
+        .values_list("session__club_id", "participant_id", "session_id", "session__date")
+    ):
+        attended[club_id][member].append(day)
+        attended_sessions[club_id][member].add(session_id)
+
+    changes = _changes(ids)
+    activity = activity_summaries(ids, as_of=as_of)
+
+    out = {}
+    for club in clubs:
+        runs = sessions.get(club.pk, [])
+        last = {r.pk for r in runs[-s["REGULAR_OF"] :]}
+        by_member = attended_sessions.get(club.pk, {})
+        regulars = sum(
+            1 for seen in by_member.values() if rules.is_regular(len(seen & last), len(last))
+        )
+        retention = {}
+        for weeks in s["RETENTION_WEEKS"]:
+            counted = still = 0
+            for dates in attended.get(club.pk, {}).values():
+                first = dates[0]
+                if rules.in_retention_cohort(first, weeks, as_of):
+                    counted += 1
+                    still += rules.is_still_coming(first, dates, weeks)
+            retention[weeks] = (still, counted)
+        effects = changes.get(club.pk, [])
+        for effect in effects:
+            _fill_before_after(effect, runs, s["BEFORE_AFTER_SESSIONS"], as_of)
+        out[club.pk] = ClubOutcomes(
+            club=club,
+            as_of=as_of,
+            sessions=runs,
+            regulars=regulars,
+            members_seen=len(by_member),
+            retention=retention,
+            changes=effects,
+            activity=activity.get(club.pk, ActivitySummary()),
+        )
+    return out
+
+
+def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
+    return compute([club], as_of)[club.pk]
+
+
+def _fill_before_after(effect: ChangeEffect, runs: list[SessionRun], n: int, as_of: date):
+    before = [r.attendance for r in runs if r.date < effect.effective_date]
+    after = [r.attendance for r in runs if effect.effective_date <= r.date <= as_of]
+    effect.before = before[-n:]
+    effect.after = after[:n]
+
+
+def _changes(ids: list[int]) -> dict[int, list[ChangeEffect]]:
+    """The changes made because of adopted, adapted or trialled ideas, oldest first: one
+    query over the links between changes and ideas."""
+    links = (
+        AspectChange.proposals.through.objects.filter(
+            aspectchange__club_id__in=ids, proposal__outcome__in=CHANGE_OUTCOMES
+        )
+        .order_by("aspectchange__effective_date", "aspectchange_id", "proposal_id")
+        .values_list(
+            "aspectchange_id",
+            "aspectchange__club_id",
+            "aspectchange__aspect__kind",
+            "aspectchange__aspect__label",
+            "aspectchange__old_value",
+            "aspectchange__new_value",
+            "aspectchange__effective_date",
+            "proposal_id",
+            "proposal__title",
+        )
+    )
+    by_pk: dict[int, ChangeEffect] = {}
+    out: dict[int, list[ChangeEffect]] = defaultdict(list)
+    for pk, club_id, kind, label, old, new, day, proposal_id, title in links:
+        effect = by_pk.get(pk)
+        if effect is None:
+            effect = by_pk[pk] = ChangeEffect(
+                pk=pk,
+                club_id=club_id,
+                aspect_kind=kind,
+                aspect_name=label or AspectKind(kind).label,
+                old_value=old,
+                new_value=new,
+                effective_date=day,
+            )
+            out[club_id].append(effect)
+        effect.proposals.append((proposal_id, title))
+    return out
+
+
+def activity_summaries(ids: list[int], *, as_of: date) -> dict[int, ActivitySummary]:
+    """Each club's members' latest activity check answer by the end of `as_of`, added up
+    per club (one query; a member's earlier answers are not counted twice)."""
+    end = timezone.make_aware(datetime.combine(as_of, time.max))
+    rows = (
+        ActivityAnswer.objects.filter(participant__club_id__in=ids, answered_at__lte=end)
+        .order_by("participant_id", "-answered_at", "-pk")
+        .values_list("participant__club_id", "participant_id", "days")
+    )
+    out: dict[int, ActivitySummary] = defaultdict(ActivitySummary)
+    seen = set()
+    for club_id, member, days in rows:
+        if member in seen:
+            continue
+        seen.add(member)
+        summary = out[club_id]
+        summary.answered += 1
+        if days is not None:
+            summary.told += 1
+            summary.days_total += days
+            summary.active_every_day += days == 7
+    return out
+
+
+__all__ = [
+    "ActivitySummary",
+    "ChangeEffect",
+    "ClubOutcomes",
+    "SessionRun",
+    "activity_summaries",
+    "change_sentence",
+    "compute",
+    "for_club",
+    "sustainability_sentence",
+]
