@@ -147,6 +147,11 @@ class ClubOutcomes:
     def sustainability(self) -> str:
         return sustainability_sentence(self)
 
+    @property
+    def retention_rows(self) -> list[tuple[int, int, int, float | None]]:
+        """(weeks, still coming, counted, share) for each RETENTION_WEEKS."""
+        return [(w, *self.retention[w], self.retention_pct(w)) for w in sorted(self.retention)]
+
     def retention_pct(self, weeks: int) -> float | None:
         still, counted = self.retention.get(weeks, (0, 0))
         return round(100 * still / counted, 1) if counted else None
@@ -354,14 +359,40 @@ def activity_summaries(ids: list[int], *, as_of: date) -> dict[int, ActivitySumm
     return out
 
 
+def district_activity(district_id: int, *, as_of: date) -> ActivitySummary:
+    """The activity check over every club of a district (one query)."""
+    ids = Club.objects.filter(district_id=district_id).values("pk")
+    total = ActivitySummary()
+    for summary in activity_summaries(ids, as_of=as_of).values():
+        total.add(summary)
+    return total
+
+
+def activity_rule_text() -> str:
+    weeks = rules.outcomes_settings()["ACTIVITY_CHECK_WEEKS"]
+    return (
+        f"{ACTIVITY_QUESTION} Members may answer when they join and every {weeks} weeks, or "
+        "choose not to. Each member's latest answer counts; no one's answer is shown. With "
+        f"fewer than {rules.small_number_threshold()} members giving a number, the figures "
+        "are not shown."
+    )
+
+
+ACTIVITY_QUESTION = (
+    "In the last 7 days, on how many days did you do at least 60 minutes of sport or activity?"
+)
+
 __all__ = [
+    "ACTIVITY_QUESTION",
     "ActivitySummary",
     "ChangeEffect",
     "ClubOutcomes",
     "SessionRun",
+    "activity_rule_text",
     "activity_summaries",
     "change_sentence",
     "compute",
+    "district_activity",
     "for_club",
     "sustainability_sentence",
 ]

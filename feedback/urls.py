@@ -5,8 +5,12 @@ Each audience keeps its routes in its own module.
 
 from feedback.urls_coaches import urlpatterns as coach_urls
 from feedback.urls_dashboards import urlpatterns as dashboard_urls
+from feedback.urls_outcomes import urlpatterns as outcome_urls
 from feedback.urls_young_people import urlpatterns as young_people_urls
 
 app_name = "feedback"
 
 urlpatterns = [*young_people_urls, *coach_urls, *dashboard_urls]
+
+# Outcomes (#15)
+urlpatterns += outcome_urls
