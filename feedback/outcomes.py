@@ -225,14 +225,7 @@ def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
     ids = [c.pk for c in clubs]
     s = rules.outcomes_settings()
 
-    sessions: dict[int, list[SessionRun]] = defaultdict(list)
-    for club_id, pk, day, members, drop_ins in (
-        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
-        .annotate(members=Count("attendances"))
-        .order_by("club_id", "date", "pk")
-        .values_list("club_id", "pk", "date", "members", "drop_ins")
-    ):
-        sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
+    sessions = sessions_run(ids, as_of=as_of)
 
     # Who came when: (club, member, day) of every session run, for regulars and retention.
     attended: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
@@ -287,6 +280,86 @@ def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
 
 def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
     return compute([club], as_of)[club.pk]
+
+
+def sessions_run(ids, *, as_of: date) -> dict[int, list[SessionRun]]:
+    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one query)."""
+    sessions: dict[int, list[SessionRun]] = defaultdict(list)
+    for club_id, pk, day, members, drop_ins in (
+        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
+        .annotate(members=Count("attendances"))
+        .order_by("club_id", "date", "pk")
+        .values_list("club_id", "pk", "date", "members", "drop_ins")
+    ):
+        sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
+    return sessions
+
+
+def change_sentences(club_id: int, changes: list, *, as_of: date | None = None) -> dict[int, str]:
+    """What attendance did after each of a club's changes, for "You said, we did": change id
+    -> `change_sentence`. `changes` are AspectChange rows (with their aspect) or dicts with
+    `change_id`, `aspect` (an Aspect), `new_value` and `effective_date`. No query without
+    changes, one with; nothing for a club that has never taken a register."""
+    if not changes:
+        return {}
+    as_of = as_of or timezone.localdate()
+    runs = sessions_run([club_id], as_of=as_of).get(club_id, [])
+    if not runs:
+        return {}
+    n = rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+    out = {}
+    for change in changes:
+        get = change.get if isinstance(change, dict) else lambda name, c=change: getattr(c, name)
+        if get("effective_date") > as_of:
+            continue  # not made yet: nothing to tell
+        aspect = get("aspect")
+        pk = get("change_id") if isinstance(change, dict) else change.pk
+        effect = ChangeEffect(
+            pk=pk,
+            club_id=club_id,
+            aspect_kind=aspect.kind,
+            aspect_name=aspect.name,
+            old_value="",
+            new_value=get("new_value"),
+            effective_date=get("effective_date"),
+        )
+        _fill_before_after(effect, runs, n, as_of)
+        out[pk] = effect.sentence
+    return out
+
+
+def club_record_outcomes(club: Club, changes: list, *, as_of: date | None = None) -> str:
+    """For the club record: adds `outcome_sentence` to each change made because of ideas
+    (those with a non-empty `because`) and returns the sustainability sentence. One query."""
+    as_of = as_of or timezone.localdate()
+    runs = sessions_run([club.pk], as_of=as_of).get(club.pk, [])
+    n = rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+    for change in changes:
+        change.outcome_sentence = ""
+        if not runs or not getattr(change, "because", None) or change.effective_date > as_of:
+            continue
+        effect = ChangeEffect(
+            pk=change.pk,
+            club_id=club.pk,
+            aspect_kind=change.aspect.kind if change.aspect else "",
+            aspect_name=change.aspect.name if change.aspect else "",
+            old_value=change.old_value,
+            new_value=change.new_value,
+            effective_date=change.effective_date,
+        )
+        _fill_before_after(effect, runs, n, as_of)
+        change.outcome_sentence = effect.sentence
+    summary = ClubOutcomes(
+        club=club,
+        as_of=as_of,
+        sessions=runs,
+        regulars=0,
+        members_seen=0,
+        retention={},
+        changes=[],
+        activity=ActivitySummary(),
+    )
+    return summary.sustainability
 
 
 def _fill_before_after(effect: ChangeEffect, runs: list[SessionRun], n: int, as_of: date):
@@ -391,8 +464,11 @@ __all__ = [
     "activity_rule_text",
     "activity_summaries",
     "change_sentence",
+    "change_sentences",
+    "club_record_outcomes",
     "compute",
     "district_activity",
     "for_club",
+    "sessions_run",
     "sustainability_sentence",
 ]
