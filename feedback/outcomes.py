@@ -211,12 +211,12 @@ def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
+def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[int, ClubOutcomes]:
     """Every club's outcomes as of the end of `as_of` (today by default), by club id.
 
     Four queries whatever the number of clubs, sessions and members: the sessions run with
     their member counts, the attendance rows of those sessions, the changes made because of
-    ideas, and the activity check's latest answers.
+    ideas, and the activity check's latest answers (left out with `activity=False`).
     """
     as_of = as_of or timezone.localdate()
     clubs = list(clubs)
@@ -243,7 +243,7 @@ def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
         attended_sessions[club_id][member].add(session_id)
 
     changes = _changes(ids)
-    activity = activity_summaries(ids, as_of=as_of)
+    answers = activity_summaries(ids, as_of=as_of) if activity else {}
 
     out = {}
     for club in clubs:
@@ -273,7 +273,7 @@ def compute(clubs, as_of: date | None = None) -> dict[int, ClubOutcomes]:
             members_seen=len(by_member),
             retention=retention,
             changes=effects,
-            activity=activity.get(club.pk, ActivitySummary()),
+            activity=answers.get(club.pk, ActivitySummary()),
         )
     return out
 
