@@ -7,3 +7,8 @@ from feedback.views import outcomes
 urlpatterns = [
     path("clubs/<slug:slug>/outcomes/", outcomes.club_outcomes, name="club-outcomes"),
 ]
+
+# The activity check, on the member's club page.
+urlpatterns += [
+    path("club/<slug:slug>/activity/", outcomes.activity_check, name="member-activity-check"),
+]
