@@ -19,6 +19,11 @@ class Page:
     title: str
     young: bool = False  # a young person's page or action (the 60 ms and 3x floor targets)
     p95_target_ms: float | None = None
+    # Other targets a page has: its median at most this many times the floor's, at most
+    # this many SQL queries per request, and a p95 that applies at national scale only.
+    floor_ratio_target: float | None = None
+    max_queries: int | None = None
+    national_p95_target_ms: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,6 +53,14 @@ PAGES = [
         p95_target_ms=60,
     ),
     Page("needs_you", "GET", "/coach/needs-you/", "coach", "The coach's Needs you page"),
+    Page(
+        "coach_club_page",
+        "GET",
+        "/clubs/{slug}/",
+        "coach",
+        "The coach's club page (its indicators included)",
+        max_queries=12,
+    ),
     Page(
         "club_record",
         "GET",
@@ -84,7 +97,41 @@ PAGES = [
         "/dashboards/county/?county={county}&start={start}&end={end}",
         "staff",
         "The county dashboard: one county's clubs, 12 weeks (all clubs below national scale)",
-        p95_target_ms=300,
+        p95_target_ms=100,
+        floor_ratio_target=10,
+    ),
+    Page(
+        "national_dashboard",
+        "GET",
+        "/dashboards/county/?start={start}&end={end}",
+        "staff",
+        "The dashboard of every club, all counties, 12 weeks (the county's at county scale)",
+        national_p95_target_ms=500,
+    ),
+    # Hostile periods: a form error, never a 500, and an answer in under a second.
+    Page(
+        "county_dashboard_start_0001",
+        "GET",
+        "/dashboards/county/?county={county}&start=0001-01-01",
+        "staff",
+        "The county dashboard asked for a period from the year 1 (a form error)",
+        p95_target_ms=1000,
+    ),
+    Page(
+        "county_dashboard_end_9999",
+        "GET",
+        "/dashboards/county/?county={county}&end=9999-12-31",
+        "staff",
+        "The county dashboard asked for a period to the year 9999 (a form error)",
+        p95_target_ms=1000,
+    ),
+    Page(
+        "county_dashboard_year_1",
+        "GET",
+        "/dashboards/county/?county={county}&start=0001-01-01&end=0001-01-02",
+        "staff",
+        "The county dashboard asked for two days in the year 1 (a form error)",
+        p95_target_ms=1000,
     ),
     Page(
         "county_dashboard_district",
@@ -119,5 +166,3 @@ FIRST_VISIT_LIMIT_BYTES = 60 * 1024
 REPEAT_VISIT_LIMIT_BYTES = 15 * 1024
 # A young person's page's median may be at most this many times the floor's.
 YOUNG_FLOOR_RATIO_LIMIT = 3.0
-# At national scale, the county dashboard for one county's clubs.
-NATIONAL_COUNTY_P95_MS = 1000

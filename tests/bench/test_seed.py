@@ -142,13 +142,21 @@ def test_targets_say_which_are_met_and_by_how_much_they_are_missed():
     pages = {
         "floor": {"p50_ms": 2},
         "young_club_page": {"p95_ms": 50, "ratio_to_floor_median": 4.5},
-        "county_dashboard": {"p95_ms": 420},
+        "county_dashboard": {"p95_ms": 420, "ratio_to_floor_median": 25},
+        "coach_club_page": {"queries_per_request": 14},
+        "national_dashboard": {"p95_ms": 650},
     }
     checks = {c["target"]: c for c in report.targets("county", pages, None)}
+    national = {c["target"]: c for c in report.targets("national", pages, None)}
     assert checks["young_club_page p95"]["met"] is True
     assert checks["young_club_page median / floor median"]["met"] is False
     assert checks["young_club_page median / floor median"]["over_by"] == 1.5
-    assert checks["county_dashboard p95"]["over_by"] == 120
+    assert checks["county_dashboard p95"]["over_by"] == 320
+    assert checks["county_dashboard median / floor median"]["over_by"] == 15
+    assert checks["coach_club_page queries per request"]["over_by"] == 2
+    # All counties' dashboard: a target at national scale only.
+    assert "national_dashboard p95" not in checks
+    assert national["national_dashboard p95"]["over_by"] == 150
     assert checks["propose p95"]["met"] is None  # not measured
 
 
