@@ -3,7 +3,7 @@
 Sessions run, attendance per session, regulars, retention at 6 and 12 weeks, and for
 every change made because of young people's ideas the attendance before and after it;
 sustainability after funding; the activity check's aggregates. `compute(clubs, as_of)`
-gives them for one club or hundreds in a fixed number of queries (four, whatever the
+gives them for one club or hundreds in a fixed number of queries (three, whatever the
 data size); the rules (what a session run, a regular, "still coming" mean) live in
 `feedback.rules`.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
 from feedback import rules
-from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Session
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Session
 
 # --- Results -----------------------------------------------------------------------------
 
@@ -214,9 +214,9 @@ def _average(values: list[int]) -> float | None:
 def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[int, ClubOutcomes]:
     """Every club's outcomes as of the end of `as_of` (today by default), by club id.
 
-    Four queries whatever the number of clubs, sessions and members: the sessions run with
-    their member counts, the attendance rows of those sessions, the changes made because of
-    ideas, and the activity check's latest answers (left out with `activity=False`).
+    Three queries whatever the number of clubs, sessions and members: the sessions run with
+    the members ticked on them, the changes made because of ideas, and the activity check's
+    latest answers (left out with `activity=False`).
     """
     as_of = as_of or timezone.localdate()
     clubs = list(clubs)
@@ -225,22 +225,25 @@ def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[
     ids = [c.pk for c in clubs]
     s = rules.outcomes_settings()
 
-    sessions = sessions_run(ids, as_of=as_of)
-
-    # Who came when: (club, member, day) of every session run, for regulars and retention.
+    # One pass over the sessions run and who was ticked on them (a session nobody was ticked
+    # on comes once, with no member): each session's count, and who came when, for regulars
+    # and retention.
+    sessions: dict[int, list[SessionRun]] = defaultdict(list)
     attended: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
     attended_sessions: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for club_id, member, session_id, day in (
-        Attendance.objects.filter(
-            rules.session_run("session__"),
-            session__club_id__in=ids,
-            session__date__lte=as_of,
-        )
-        .order_by("session__date")
-        .values_list("session__club_id", "participant_id", "session_id", "session__date")
+    current = None
+    for club_id, pk, day, drop_ins, member in (
+        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
+        .order_by("club_id", "date", "pk")
+        .values_list("club_id", "pk", "date", "drop_ins", "attendances__participant_id")
     ):
-        attended[club_id][member].append(day)
-        attended_sessions[club_id][member].add(session_id)
+        if current is None or current.pk != pk:
+            current = SessionRun(pk=pk, date=day, members=0, drop_ins=drop_ins)
+            sessions[club_id].append(current)
+        if member is not None:
+            current.members += 1
+            attended[club_id][member].append(day)
+            attended_sessions[club_id][member].add(pk)
 
     changes = _changes(ids)
     answers = activity_summaries(ids, as_of=as_of) if activity else {}

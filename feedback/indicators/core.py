@@ -769,7 +769,7 @@ class _Computer:
         return results
 
     def outcomes(self) -> dict:
-        """The registers' figures as at the period's end (three queries: no activity check)."""
+        """The registers' figures as at the period's end (two queries: no activity check)."""
         from feedback import outcomes  # avoid an import cycle
 
         return outcomes.compute(self.clubs, as_of=self.w.as_of_date, activity=False)

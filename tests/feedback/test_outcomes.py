@@ -219,7 +219,7 @@ def _fill(world, n):
 @pytest.mark.parametrize("n", [3, 8])
 def test_queries_constant_with_data_size(world, n, django_assert_num_queries):
     _fill(world, n)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         result = outcomes.compute([world.club, world.sibling], as_of=date(2026, 6, 1))
     assert result[world.club.pk].sessions_run == n
     assert len(result[world.club.pk].changes) == 1
