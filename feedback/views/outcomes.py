@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clubs.models import Club
+from coproduce.http import link_maker
 from feedback import outcomes, rules, services
 from feedback.forms_outcomes import ActivityCheckForm
 from feedback.permissions import can_read_coach_pages
 from feedback.views.young_people import member_required
 
 
+@require_safe
 @login_required
 def club_outcomes(request, slug):
     club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
@@ -23,6 +25,9 @@ def club_outcomes(request, slug):
         raise Http404("No such club.")
     today = timezone.localdate()
     result = outcomes.for_club(club, as_of=today)
+    url = link_maker("feedback:coach-proposal", "pk", slug=club.slug)
+    for change in result.changes:
+        change.links = [(url(pk), title) for pk, title in change.proposals]
     context = {
         "club": club,
         "result": result,
