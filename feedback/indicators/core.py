@@ -342,6 +342,8 @@ class ClubIndicators:
     # False for a dashboard's summary: statuses, values, counts and the Hart rung, but no
     # record ids (evidence), Lundy placement or prompts; a club's own page has them.
     has_evidence: bool = True
+    # Outcomes (#15): "Still running N weeks after funding", from the registers ("" if not).
+    sustainability: str = ""
 
     def __iter__(self):
         return iter(self.indicators.values())
@@ -761,6 +763,7 @@ class _Computer:
                 indicators=indicators,
                 totals=totals,
                 has_evidence=self.evidence,
+                sustainability=results_of[cid].sustainability,
             )
             from feedback.indicators.placement import place  # avoid an import cycle
 

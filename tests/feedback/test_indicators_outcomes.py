@@ -133,3 +133,14 @@ def test_both_on_every_dashboard_csv_and_command(world, client_as):
     data = json.loads(out.getvalue())[0]["indicators"]
     assert data[ENGAGEMENT]["status"] == GREEN
     assert data[KEEPS]["status"] == NONE
+
+
+def test_still_running_after_funding_on_the_dashboards_club_row(world, client_as):
+    club = world.club
+    club.funding_end = date(2026, 5, 1)
+    club.save(update_fields=["funding_end"])
+    weekly(club, date(2026, 4, 20), [6] * 8)  # to 8 June: 38 days after the funding end
+    with time_machine.travel(date(2026, 6, 30), tick=False):
+        page = client_as("lead").get(reverse("feedback:partner-dashboard", args=[club.partner_id]))
+    assert "Still running 5 weeks after funding" in page.content.decode()
+    assert judge(club).sustainability == "Still running 5 weeks after funding"
