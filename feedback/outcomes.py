@@ -189,7 +189,8 @@ def change_sentence(effect: ChangeEffect) -> str:
         trend = f"down from {_fmt(before)}"
     else:
         trend = "the same as before"
-    return f"Since {since}, {_fmt(after)} come on average, {trend}."
+    come = "comes" if _fmt(after) == "1" else "come"
+    return f"Since {since}, {_fmt(after)} {come} on average, {trend}."
 
 
 def sustainability_sentence(outcome: ClubOutcomes) -> str:

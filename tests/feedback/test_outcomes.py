@@ -119,6 +119,12 @@ def test_attendance_fell_says_down(moved):
         after=[7] * 6,
     )
     assert effect.sentence == "Since we switched to netball, 7 come on average, down from 10."
+    effect.after = [1] * 6
+    assert effect.sentence == "Since we switched to netball, 1 comes on average, down from 10."
+    effect.after = [10] * 6
+    assert (
+        effect.sentence == "Since we switched to netball, 10 come on average, the same as before."
+    )
     effect.aspect_kind, effect.aspect_name = "kit", "Kit"
     assert effect.sentence.startswith("Since the kit changed to netball,")
 
