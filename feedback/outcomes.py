@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count
+from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
 from feedback import rules
-from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Session
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Participant, Session
 
 # --- Results -----------------------------------------------------------------------------
 
@@ -212,12 +212,16 @@ def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[int, ClubOutcomes]:
+def compute(
+    clubs, as_of: date | None = None, *, activity: bool = True, with_regulars: bool = True
+) -> dict[int, ClubOutcomes]:
     """Every club's outcomes as of the end of `as_of` (today by default), by club id.
 
-    Three queries whatever the number of clubs, sessions and members: the sessions run with
-    the members ticked on them, the changes made because of ideas, and the activity check's
-    latest answers (left out with `activity=False`).
+    Five queries whatever the number of clubs, sessions and members, each an aggregate (no
+    row per attendance comes back: a county's two years of registers are hundreds of
+    thousands): the sessions run with their members ticked, the members' first sessions and
+    retention, the regulars (left out with `with_regulars=False`), the changes made because
+    of ideas, and the activity check's latest answers (left out with `activity=False`).
     """
     as_of = as_of or timezone.localdate()
     clubs = list(clubs)
@@ -226,46 +230,20 @@ def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[
     ids = [c.pk for c in clubs]
     s = rules.outcomes_settings()
 
-    # One pass over the sessions run and who was ticked on them (a session nobody was ticked
-    # on comes once, with no member): each session's count, and who came when, for regulars
-    # and retention.
-    sessions: dict[int, list[SessionRun]] = defaultdict(list)
-    attended: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
-    attended_sessions: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    current = None
-    for club_id, pk, day, drop_ins, member in (
-        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
-        .order_by("club_id", "date", "pk")
-        .values_list("club_id", "pk", "date", "drop_ins", "attendances__participant_id")
-    ):
-        if current is None or current.pk != pk:
-            current = SessionRun(pk=pk, date=day, members=0, drop_ins=drop_ins)
-            sessions[club_id].append(current)
-        if member is not None:
-            current.members += 1
-            attended[club_id][member].append(day)
-            attended_sessions[club_id][member].add(pk)
-
+    sessions = sessions_run(ids, as_of=as_of)
+    members = _members(ids, as_of=as_of, weeks=s["RETENTION_WEEKS"])
+    regulars = _regulars(sessions, s["REGULAR_OF"]) if with_regulars else {}
     changes = _changes(ids)
     answers = activity_summaries(ids, as_of=as_of) if activity else {}
 
     out = {}
     for club in clubs:
         runs = sessions.get(club.pk, [])
-        last = {r.pk for r in runs[-s["REGULAR_OF"] :]}
-        by_member = attended_sessions.get(club.pk, {})
-        regulars = sum(
-            1 for seen in by_member.values() if rules.is_regular(len(seen & last), len(last))
-        )
-        retention = {}
-        for weeks in s["RETENTION_WEEKS"]:
-            counted = still = 0
-            for dates in attended.get(club.pk, {}).values():
-                first = dates[0]
-                if rules.in_retention_cohort(first, weeks, as_of):
-                    counted += 1
-                    still += rules.is_still_coming(first, dates, weeks)
-            retention[weeks] = (still, counted)
+        seen = members.get(club.pk, {})
+        retention = {
+            w: (seen.get(f"still_{w}", 0), seen.get(f"counted_{w}", 0))
+            for w in s["RETENTION_WEEKS"]
+        }
         effects = changes.get(club.pk, [])
         for effect in effects:
             _fill_before_after(effect, runs, s["BEFORE_AFTER_SESSIONS"], as_of)
@@ -273,8 +251,8 @@ def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[
             club=club,
             as_of=as_of,
             sessions=runs,
-            regulars=regulars,
-            members_seen=len(by_member),
+            regulars=regulars.get(club.pk, 0),
+            members_seen=seen.get("members_seen", 0),
             retention=retention,
             changes=effects,
             activity=answers.get(club.pk, ActivitySummary()),
@@ -284,6 +262,62 @@ def compute(clubs, as_of: date | None = None, *, activity: bool = True) -> dict[
 
 def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
     return compute([club], as_of)[club.pk]
+
+
+def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
+    """Per club: members ticked on a session run by `as_of`, and for each of `weeks` those
+    counted for retention and those still coming (`rules.in_retention_cohort`,
+    `rules.is_still_coming`), in one aggregate over the members."""
+    came = Attendance.objects.filter(
+        rules.session_run("session__"), participant=OuterRef("pk"), session__date__lte=as_of
+    )
+    first = Subquery(
+        came.order_by("session__date").values("session__date")[:1], output_field=DateField()
+    )
+    members = Participant.objects.filter(club_id__in=ids).annotate(first_session=first)
+    aggregates = {"members_seen": Count("pk")}
+    for w in weeks:
+        after, upto = rules.still_coming_window(w)
+        members = members.annotate(
+            **{
+                f"is_still_{w}": Exists(
+                    came.filter(
+                        session__date__gt=OuterRef("first_session") + after,
+                        session__date__lte=OuterRef("first_session") + upto,
+                    )
+                )
+            }
+        )
+        cohort = Q(first_session__lte=rules.retention_cut(w, as_of))
+        aggregates[f"counted_{w}"] = Count("pk", filter=cohort)
+        aggregates[f"still_{w}"] = Count("pk", filter=cohort & Q(**{f"is_still_{w}": True}))
+    rows = (
+        members.filter(first_session__isnull=False)
+        .values("club_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row.pop("club_id"): row for row in rows}
+
+
+def _regulars(sessions: dict[int, list[SessionRun]], of: int) -> dict[int, int]:
+    """Per club: members who came to at least REGULAR_MIN of its last `of` sessions run (one
+    query over those sessions' ticks; none without sessions)."""
+    last = [r.pk for runs in sessions.values() for r in runs[-of:]]
+    if not last:
+        return {}
+    rows = (
+        Attendance.objects.filter(session_id__in=last)
+        .values("session__club_id", "participant_id")
+        .annotate(came=Count("pk"))
+        .filter(came__gte=rules.regular_min())
+        .order_by()
+        .values_list("session__club_id", flat=True)
+    )
+    out: dict[int, int] = defaultdict(int)
+    for club_id in rows:
+        out[club_id] += 1
+    return out
 
 
 def sessions_run(ids, *, as_of: date) -> dict[int, list[SessionRun]]:

@@ -309,6 +309,25 @@ def is_still_coming(first: date, dates: list[date], weeks: int) -> bool:
     return any(start < day <= end for day in dates)
 
 
+def retention_cut(weeks: int, as_of: date) -> date:
+    """The latest first session counted for retention at `weeks` (`in_retention_cohort`)."""
+    return as_of - timedelta(weeks=weeks)
+
+
+def still_coming_window(weeks: int) -> tuple[timedelta, timedelta]:
+    """`retention_window` as offsets from the first session, for the database: after the
+    first, and on or before the second."""
+    return (
+        timedelta(weeks=weeks - outcomes_settings()["RETENTION_GRACE_WEEKS"]),
+        timedelta(weeks=weeks),
+    )
+
+
+def regular_min() -> int:
+    """Sessions of the last REGULAR_OF run a regular came to, at least (`is_regular`)."""
+    return outcomes_settings()["REGULAR_MIN"]
+
+
 def retention_rule_text(weeks: int | None = None) -> str:
     s = outcomes_settings()
     weeks_text = " and ".join(str(w) for w in s["RETENTION_WEEKS"]) if weeks is None else weeks

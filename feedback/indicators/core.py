@@ -772,10 +772,13 @@ class _Computer:
         return results
 
     def outcomes(self) -> dict:
-        """The registers' figures as at the period's end (two queries: no activity check)."""
+        """The registers' figures as at the period's end: three queries (sessions run, members'
+        retention, changes made because of ideas; no regulars or activity check)."""
         from feedback import outcomes  # avoid an import cycle
 
-        return outcomes.compute(self.clubs, as_of=self.w.as_of_date, activity=False)
+        return outcomes.compute(
+            self.clubs, as_of=self.w.as_of_date, activity=False, with_regulars=False
+        )
 
     def engagement(self, result) -> Indicator:
         measured = [c for c in result.changes if c.measured]

@@ -105,13 +105,13 @@ def test_indicators_of_3_and_30_clubs_take_the_same_number_of_queries(
         few = count_queries(lambda: indicators.compute(Club.objects.filter(pk__in=three)))
         many = count_queries(lambda: indicators.compute(Club.objects.all()))
         assert few == many
-        # Nine, and two for the registers' indicators (#15): the sessions run with who was
-        # ticked, and the changes made because of ideas.
-        with django_assert_num_queries(11):
+        # Nine, and three for the registers' indicators (#15): the sessions run, the members'
+        # retention, the changes made because of ideas (aggregates: no row per attendance).
+        with django_assert_num_queries(12):
             results = indicators.compute(Club.objects.all())
         # A dashboard's summary leaves out the queries for the records behind them (but
         # reads the 'not adopted' answers: the real-reason rule is judged in Python).
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             indicators.compute(Club.objects.all(), evidence=False)
     assert len(results) == 30
     assert all(r.totals["proposals"] == 3 for r in results)
