@@ -51,6 +51,7 @@ class ChangeEffect:
     proposals: list[tuple[int, str]] = field(default_factory=list)  # (id, title)
     before: list[int] = field(default_factory=list)  # attendance, oldest first
     after: list[int] = field(default_factory=list)
+    upcoming: bool = False  # its date is still to come
 
     @property
     def needed(self) -> int:
@@ -176,6 +177,8 @@ def _fmt(value: float) -> str:
 def change_sentence(effect: ChangeEffect) -> str:
     """ "Since we moved to Thursday, 14 come on average, up from 9." or, with fewer than
     BEFORE_AFTER_SESSIONS sessions run since, "Too early to tell: 2 sessions since"."""
+    if effect.upcoming:
+        return f"Not made yet: from {effect.effective_date:%-d %B %Y}."
     if len(effect.after) < effect.needed:
         n = len(effect.after)
         return f"Too early to tell: {n} session{'' if n == 1 else 's'} since."
@@ -434,6 +437,7 @@ def _fill_before_after(effect: ChangeEffect, runs: list[SessionRun], n: int, as_
     after = [r.attendance for r in runs if effect.effective_date <= r.date <= as_of]
     effect.before = before[-n:]
     effect.after = after[:n]
+    effect.upcoming = effect.effective_date > as_of
 
 
 def _changes(ids: list[int]) -> dict[int, list[ChangeEffect]]:

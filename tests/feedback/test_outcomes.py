@@ -91,6 +91,8 @@ def test_too_early_to_tell_until_six_sessions_after(moved):
     assert effect.sentence == "Too early to tell: 4 sessions since."
     (effect,) = outcomes.for_club(club, as_of=date(2026, 3, 5)).changes
     assert effect.sentence == "Too early to tell: 1 session since."
+    (effect,) = outcomes.for_club(club, as_of=date(2026, 3, 4)).changes
+    assert effect.sentence == "Not made yet: from 5 March 2026."
 
 
 def test_sessions_run_and_attendance_per_session(moved):
