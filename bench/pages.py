@@ -83,6 +83,16 @@ PAGES = [
         "coach",
         "A club's whole record (two years; the record shows 12 weeks by default)",
     ),
+    # Outcomes (#15): what the club's registers show. (The register page joins when part A
+    # of issue 15 is on main.)
+    Page(
+        "club_outcomes",
+        "GET",
+        "/clubs/{slug}/outcomes/",
+        "coach",
+        "A club's outcomes (sessions, attendance, retention, before and after each change)",
+        floor_ratio_target=5,
+    ),
     Page(
         "partner_dashboard",
         "GET",

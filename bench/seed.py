@@ -48,6 +48,7 @@ from clubs.models import (
 from feedback.models import (
     CHANGE_OUTCOMES,
     AgeBand,
+    Attendance,
     Concern,
     Decider,
     Decision,
@@ -58,6 +59,7 @@ from feedback.models import (
     Proposal,
     ProposalEvent,
     Round,
+    Session,
     State,
     Support,
 )
@@ -402,6 +404,7 @@ class _Seeder:
         self.decisions_and_events()
         self.aspect_changes()
         self.extras()
+        self.registers()  # Outcomes (#15)
         self.notices_seen()
         self.writer.reset_sequences(
             [
@@ -423,6 +426,8 @@ class _Seeder:
                 ListenedAnswer,
                 Concern,
                 Learning,
+                Session,
+                Attendance,
             ]
         )
         return Seeded(
@@ -431,6 +436,59 @@ class _Seeder:
             counts=dict(self.writer.counts),
             password=BENCH_PASSWORD,
             staff_email=self.staff_email,
+        )
+
+    # Outcomes (#15)
+    def registers(self):
+        """A weekly session per club over the seeded period, each with its register: a share
+        of the members that drifts from week to week, a few drop-ins; one in twenty cancelled.
+        Its own random stream, so the rest of the dataset is as it was before registers."""
+        rng = random.Random(f"registers:{self.prefix}:{self.scale.name}")
+        session_rows, attendance_rows = [], []
+        sid, aid = _next_id(Session), _next_id(Attendance)
+        today = self.now.date()
+        for index, club in enumerate(self.clubs):
+            members = club["members"]
+            share = rng.uniform(0.3, 0.7)
+            day = self.t0.date() + timedelta(days=index % 7)
+            while day <= today:
+                taken = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
+                cancelled = rng.random() < 0.05
+                session_rows.append(
+                    (
+                        sid,
+                        club["id"],
+                        day,
+                        day,
+                        Session.Status.CANCELLED if cancelled else Session.Status.PLANNED,
+                        0 if cancelled else rng.choice((0, 0, 1, 2, 3)),
+                        None if cancelled else taken,
+                        taken - timedelta(days=14),
+                    )
+                )
+                if not cancelled:
+                    share = min(0.9, max(0.1, share + rng.uniform(-0.05, 0.05)))
+                    for member in rng.sample(members, round(share * len(members))):
+                        attendance_rows.append((aid, sid, member, taken))
+                        aid += 1
+                sid += 1
+                day += timedelta(weeks=1)
+        self.writer.write(
+            Session,
+            [
+                "id",
+                "club_id",
+                "scheduled_for",
+                "date",
+                "status",
+                "drop_ins",
+                "register_taken_at",
+                "created_at",
+            ],
+            session_rows,
+        )
+        self.writer.write(
+            Attendance, ["id", "session_id", "participant_id", "marked_at"], attendance_rows
         )
 
     def notices_seen(self):

@@ -358,3 +358,21 @@ COPRODUCE_INDICATORS = {
     "START_WEEKS": 4,
     "END_WEEKS": 6,
 }
+
+# Outcomes (#15): what the registers show (feedback/outcomes.py; rules in feedback/rules.py).
+COPRODUCE_OUTCOMES = {
+    # A regular came to at least REGULAR_MIN of the club's last REGULAR_OF sessions run.
+    "REGULAR_OF": 6,
+    "REGULAR_MIN": 3,
+    # Retention is read this many weeks after a member's first session; a member is still
+    # coming when they came to a session in the RETENTION_GRACE_WEEKS up to that point.
+    "RETENTION_WEEKS": (6, 12),
+    "RETENTION_GRACE_WEEKS": 2,
+    # Before and after an adopted change: this many sessions run on each side.
+    "BEFORE_AFTER_SESSIONS": 6,
+    # The activity check is offered again this many weeks after the last answer.
+    "ACTIVITY_CHECK_WEEKS": 10,
+    # "Keeps coming" indicator: the share still coming at the first RETENTION_WEEKS.
+    "KEEPS_AMBER_UNDER_PCT": 60,
+    "KEEPS_RED_UNDER_PCT": 40,
+}

@@ -361,3 +361,126 @@ def sessions_limit(club: Club, last_registered: date | None) -> date:
     if last_registered is not None:
         limit = max(limit, last_registered + timedelta(weeks=sessions_weeks_ahead()))
     return limit
+
+
+# --- Outcomes (#15): sessions run, regulars, retention, before and after -----------------
+
+
+def outcomes_settings() -> dict:
+    return settings.COPRODUCE_OUTCOMES
+
+
+def session_run(prefix: str = "") -> Q:
+    """A session counts as run when it was planned (not cancelled) and its register was
+    taken: a session nobody recorded tells us nothing about who came. `prefix` reaches a
+    session from another model ("session__" from an attendance)."""
+    from feedback.models import Session
+
+    return ~Q(**{f"{prefix}status": Session.Status.CANCELLED}) & Q(
+        **{f"{prefix}register_taken_at__isnull": False}
+    )
+
+
+def small_number_threshold() -> int:
+    """Counts of young people under this are not shown in aggregates (the dashboards'
+    suppression rule, reused by the activity check)."""
+    from feedback.indicators.dashboards import SUPPRESS_BELOW
+
+    return SUPPRESS_BELOW
+
+
+def session_attendance(members: int, drop_ins: int) -> int:
+    """Who came to a session: members ticked on the register plus drop-ins (a count of
+    people who have not joined Coproduce; never counted as members)."""
+    return members + drop_ins
+
+
+def is_regular(attended: int, sessions: int) -> bool:
+    """A regular came to at least REGULAR_MIN of the club's last REGULAR_OF sessions run
+    (`attended` of those `sessions`). With fewer sessions run, the same minimum applies."""
+    return sessions > 0 and attended >= outcomes_settings()["REGULAR_MIN"]
+
+
+def regulars_rule_text() -> str:
+    s = outcomes_settings()
+    return (
+        f"Regulars: members who came to at least {s['REGULAR_MIN']} of the club's last "
+        f"{s['REGULAR_OF']} sessions run (a session is run when it was not cancelled and its "
+        "register was taken)."
+    )
+
+
+def retention_window(first: date, weeks: int) -> tuple[date, date]:
+    """The days a member must come on to be "still coming" `weeks` after their first
+    session: the RETENTION_GRACE_WEEKS up to and including the day `weeks` weeks after it
+    (first exclusive bound, last inclusive), so one missed week does not count against them."""
+    end = first + timedelta(weeks=weeks)
+    return end - timedelta(weeks=outcomes_settings()["RETENTION_GRACE_WEEKS"]), end
+
+
+def in_retention_cohort(first: date, weeks: int, as_of: date) -> bool:
+    """Counted for retention at `weeks` once their first session was at least that long
+    before `as_of` (exactly `weeks` weeks ago counts)."""
+    return first + timedelta(weeks=weeks) <= as_of
+
+
+def is_still_coming(first: date, dates: list[date], weeks: int) -> bool:
+    """Came to a session after the window's start and on or before its end."""
+    start, end = retention_window(first, weeks)
+    return any(start < day <= end for day in dates)
+
+
+def retention_cut(weeks: int, as_of: date) -> date:
+    """The latest first session counted for retention at `weeks` (`in_retention_cohort`)."""
+    return as_of - timedelta(weeks=weeks)
+
+
+def still_coming_window(weeks: int) -> tuple[timedelta, timedelta]:
+    """`retention_window` as offsets from the first session, for the database: after the
+    first, and on or before the second."""
+    return (
+        timedelta(weeks=weeks - outcomes_settings()["RETENTION_GRACE_WEEKS"]),
+        timedelta(weeks=weeks),
+    )
+
+
+def regular_min() -> int:
+    """Sessions of the last REGULAR_OF run a regular came to, at least (`is_regular`)."""
+    return outcomes_settings()["REGULAR_MIN"]
+
+
+def retention_rule_text(weeks: int | None = None) -> str:
+    s = outcomes_settings()
+    weeks_text = " and ".join(str(w) for w in s["RETENTION_WEEKS"]) if weeks is None else weeks
+    return (
+        f"Keeps coming at {weeks_text} weeks: of the members whose first session was at least "
+        "that many weeks ago, the share who came to a session in the "
+        f"{s['RETENTION_GRACE_WEEKS']} weeks up to that many weeks after their first one. "
+        "Drop-ins are not members and are never counted."
+    )
+
+
+def before_after_rule_text() -> str:
+    n = outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+    return (
+        f"For each change made because of young people's ideas: the average attendance "
+        f"(members and drop-ins) of the {n} sessions run before the change's date, against "
+        f"the {n} run from that date on. Until {n} sessions have been run since, it is too "
+        "early to tell."
+    )
+
+
+def weeks_after_funding(club: Club, last_run: date | None) -> int:
+    """Whole weeks from the club's funding end to its latest session run after it (0 when
+    there is none after the funding end)."""
+    if last_run is None or last_run <= club.funding_end:
+        return 0
+    return (last_run - club.funding_end).days // 7
+
+
+def activity_check_due(last_answered: datetime | None, now: datetime) -> bool:
+    """The activity check is offered at joining (never answered) and again
+    ACTIVITY_CHECK_WEEKS after the member's last answer."""
+    if last_answered is None:
+        return True
+    return now - last_answered >= timedelta(weeks=outcomes_settings()["ACTIVITY_CHECK_WEEKS"])

@@ -263,6 +263,7 @@ def _answered_changes(proposal_ids: list[int], aspects: list[Aspect]) -> dict[in
             aspect_id=F("aspectchange__aspect_id"),
             effective_date=F("aspectchange__effective_date"),
             new_value=F("aspectchange__new_value"),
+            change_id=F("aspectchange_id"),
         )
     )
     by_id = _aspect_lookup(aspects, {link["aspect_id"] for link in links})
@@ -398,6 +399,9 @@ def member_home(*, participant: Participant, today: date) -> ClubHome:
     changes = _answered_changes([row["pk"] for row in answered], aspects)
     for row in answered:
         row["recorded_changes"] = changes[row["pk"]]
+    _add_outcome_sentences(
+        club.pk, [c for row in answered for c in row["recorded_changes"]], today=today
+    )
     mine = _rows(
         Proposal.objects.filter(author_id=participant.pk)
         .exclude(state=State.WITHDRAWN)
@@ -449,6 +453,7 @@ def proposal_for_member(*, participant: Participant, pk: int, today: date) -> Pr
     if proposal is None:
         return None
     _decorate([proposal], participant, today)
+    _add_outcome_sentences(proposal.club_id, proposal.recorded_changes, today=today)
     proposal.timeline = timeline(proposal, participant)
     try:
         proposal.listened_answer = proposal.listened
@@ -650,3 +655,19 @@ def my_data(*, participant: Participant) -> dict:
             for a in participant.activity_answers.order_by("answered_at", "id")
         ],
     }
+
+
+# Outcomes (#15)
+
+
+def _add_outcome_sentences(club_id: int, changes: list, today: date | None = None) -> None:
+    """Adds `outcome_sentence` to each change ("Since we moved to Thursday, 14 come on
+    average, up from 9"): one query for the club's sessions, none without changes."""
+    from feedback.outcomes import change_sentences
+
+    sentences = change_sentences(club_id, changes, as_of=today)
+    for change in changes:
+        if isinstance(change, dict):
+            change["outcome_sentence"] = sentences.get(change["change_id"], "")
+        else:
+            change.outcome_sentence = sentences.get(change.pk, "")

@@ -1055,3 +1055,22 @@ def learning_record(
     note.full_clean()
     note.save()
     return note
+
+
+# --- Outcomes (#15): the activity check --------------------------------------------------
+
+
+@transaction.atomic
+def activity_answer_record(*, participant: Participant, days: int | None):
+    """Keeps a member's answer to the activity check (`days` 0-7, or None: "I'd rather not
+    say"). Only when the check is due (`rules.activity_check_due`): a second tap, or a
+    replayed form, keeps the first answer and stores nothing more."""
+    from feedback.models import ActivityAnswer
+
+    if days is not None and not 0 <= days <= 7:
+        raise ValidationError("Choose a number of days from 0 to 7.", code="days")
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    last = ActivityAnswer.objects.filter(participant=participant).order_by("-answered_at").first()
+    if last is not None and not rules.activity_check_due(last.answered_at, _now()):
+        return last
+    return ActivityAnswer.objects.create(participant=participant, days=days, answered_at=_now())

@@ -5,6 +5,7 @@ Each audience keeps its routes in its own module.
 
 from feedback.urls_coaches import urlpatterns as coach_urls
 from feedback.urls_dashboards import urlpatterns as dashboard_urls
+from feedback.urls_outcomes import urlpatterns as outcome_urls
 from feedback.urls_sessions import urlpatterns as session_urls
 from feedback.urls_young_people import urlpatterns as young_people_urls
 
@@ -14,3 +15,5 @@ urlpatterns = [*young_people_urls, *coach_urls, *dashboard_urls]
 
 # Sessions and registers (#15)
 urlpatterns += session_urls
+# Outcomes (#15)
+urlpatterns += outcome_urls

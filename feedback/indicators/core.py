@@ -75,6 +75,22 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+# Outcomes (#15): what the registers say after young people were listened to. They are
+# explained like the eight, but Hart's ladder and Lundy's questions do not read them: they
+# measure what happened next, not how young people were involved.
+ENGAGEMENT = "engagement_after_changes"
+KEEPS = "keeps_coming"
+INDICATORS[ENGAGEMENT] = (
+    "Engagement after changes",
+    "After changes",
+    "Does co-production pay off? Young people who co-design a club engage more",
+)
+INDICATORS[KEEPS] = (
+    "Keeps coming",
+    "Keeps coming",
+    "Satellite Clubs are judged on whether young people keep coming",
+)
+
 NOT_COUNTED = rules.NOT_COUNTED
 
 
@@ -154,6 +170,8 @@ class Indicator:
     facts: dict = field(default_factory=dict)
     # (part, whole) a share counts, shown with it: "25% (3 of 12)".
     display_count: tuple[int, int] | None = None
+    # A page with the records behind it when they are not proposals or aspects (#15).
+    more_url: str = ""
 
     def __post_init__(self):
         # A cell without enough data shows no value: only "Not enough data".
@@ -253,7 +271,28 @@ def rule_text(key: str) -> str:
             "of the period; not enough data until the first weeks have passed."
         ),
     }
+    if key in (ENGAGEMENT, KEEPS):
+        return _outcome_rule_text(key)
     return texts[key]
+
+
+def _outcome_rule_text(key: str) -> str:
+    o = rules.outcomes_settings()
+    if key == ENGAGEMENT:
+        return (
+            f"{rules.before_after_rule_text()} Red when, over the changes that have "
+            f"{o['BEFORE_AFTER_SESSIONS']} sessions run since, average attendance after is "
+            "lower than before; amber when it is not but fell after one of them; not enough "
+            "data until a change has that many sessions after it. Judged on the club's whole "
+            "record up to the end of the period."
+        )
+    weeks = o["RETENTION_WEEKS"][0]
+    return (
+        f"{rules.retention_rule_text(weeks)} Amber under {o['KEEPS_AMBER_UNDER_PCT']}%, red "
+        f"under {o['KEEPS_RED_UNDER_PCT']}%. Fewer than {thresholds()['MIN_RECORDS']} members "
+        "counted is not enough data. Judged on the club's whole record up to the end of the "
+        "period."
+    )
 
 
 @dataclass
@@ -303,6 +342,8 @@ class ClubIndicators:
     # False for a dashboard's summary: statuses, values, counts and the Hart rung, but no
     # record ids (evidence), Lundy placement or prompts; a club's own page has them.
     has_evidence: bool = True
+    # Outcomes (#15): "Still running N weeks after funding", from the registers ("" if not).
+    sustainability: str = ""
 
     def __iter__(self):
         return iter(self.indicators.values())
@@ -664,6 +705,7 @@ class _Computer:
         period = self.period_rows()
         responses, answer_days, authors = period.responses, period.answer_days, period.authors
         dc, de = self.decision_counts()
+        results_of = self.outcomes()
         aspects = self.aspects()
         members = self.members()
         listened = self.listened()
@@ -694,6 +736,8 @@ class _Computer:
                 VOICE: self.voice(m, authors.get(cid, []), top_ev),
                 PROMISES: self.promises(p, ev),
                 TIMELINE: self.timeline(club, p),
+                ENGAGEMENT: self.engagement(results_of[cid]),
+                KEEPS: self.keeps(results_of[cid]),
             }
             days = answer_days.get(cid, [])
             li = listened.get(cid) or {"listened": 0, "listened_yes": 0}
@@ -719,12 +763,93 @@ class _Computer:
                 indicators=indicators,
                 totals=totals,
                 has_evidence=self.evidence,
+                sustainability=results_of[cid].sustainability,
             )
             from feedback.indicators.placement import place  # avoid an import cycle
 
             place(result)
             results.append(result)
         return results
+
+    def outcomes(self) -> dict:
+        """The registers' figures as at the period's end: three queries (sessions run, members'
+        retention, changes made because of ideas; no regulars or activity check)."""
+        from feedback import outcomes  # avoid an import cycle
+
+        return outcomes.compute(
+            self.clubs, as_of=self.w.as_of_date, activity=False, with_regulars=False
+        )
+
+    def engagement(self, result) -> Indicator:
+        measured = [c for c in result.changes if c.measured]
+        fell = [c for c in measured if c.after_average < c.before_average]
+        before = sum(c.before_average for c in measured)
+        after = sum(c.after_average for c in measured)
+        value = round((after - before) / len(measured), 1) if measured else None
+        if not measured:
+            status = NONE
+        elif after < before:
+            status = RED
+        elif fell:
+            status = AMBER
+        else:
+            status = GREEN
+        waiting = len(result.changes) - len(measured)
+        if measured:
+            explanation = (
+                f"Over {_plural(len(measured), 'change')} with "
+                f"{rules.outcomes_settings()['BEFORE_AFTER_SESSIONS']} sessions run since, "
+                f"{after / len(measured):.1f} came on average after against "
+                f"{before / len(measured):.1f} before; attendance fell after {len(fell)}."
+            )
+        else:
+            explanation = (
+                "No change made because of young people's ideas has enough sessions after it yet."
+            )
+        if waiting:
+            explanation += f" Too early to tell for {_plural(waiting, 'other change')}."
+        flagged = fell if fell else measured
+        return Indicator(
+            key=ENGAGEMENT,
+            status=status,
+            value=value,
+            display=f"{value:+.1f} a session" if value is not None else "-",
+            records=len(measured),
+            explanation=explanation,
+            evidence=sorted({pk for c in flagged for pk, _ in c.proposals})
+            if self.evidence
+            else [],
+            facts={"measured": len(measured), "fell": len(fell), "waiting": waiting},
+            more_url=_outcomes_url(result.club),
+        )
+
+    def keeps(self, result) -> Indicator:
+        o = rules.outcomes_settings()
+        weeks = o["RETENTION_WEEKS"][0]
+        still, counted = result.retention.get(weeks, (0, 0))
+        value = _pct(still, counted)
+        status = _share_status(
+            still,
+            counted,
+            minimum=self.min,
+            beyond=_under,
+            red=o["KEEPS_RED_UNDER_PCT"],
+            amber=o["KEEPS_AMBER_UNDER_PCT"],
+        )
+        return Indicator(
+            key=KEEPS,
+            status=status,
+            value=value,
+            display=_fmt_pct(value),
+            records=counted,
+            display_count=(still, counted),
+            explanation=(
+                f"{still} of {_plural(counted, 'member')} whose first session was at least "
+                f"{weeks} weeks ago were still coming {weeks} weeks after it."
+            ),
+            facts={"weeks": weeks, "still": still, "counted": counted},
+            more_url=_outcomes_url(result.club),
+        )
 
     def _top_three_triggered(self, rows: list[tuple[int, int]]) -> bool:
         total = sum(n for _, n in rows)
@@ -1026,6 +1151,12 @@ class _Computer:
             evidence=[],
             facts={"gaps": gaps},
         )
+
+
+def _outcomes_url(club: Club) -> str:
+    from django.urls import reverse
+
+    return reverse("feedback:club-outcomes", kwargs={"slug": club.slug})
 
 
 def _flag(condition: Q):

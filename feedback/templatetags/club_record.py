@@ -116,7 +116,11 @@ def _change(o, entry) -> SafeString:
         parts.append(format_html(", because of {}", titles))
     if o.note:
         parts.append(format_html(". {}", o.note))
-    return format_html('<p class="mb-0">{}.</p>', _join(parts))
+    line = format_html('<p class="mb-0">{}.</p>', _join(parts))
+    # Outcomes (#15): what attendance did since.
+    if getattr(o, "outcome_sentence", ""):
+        line += format_html('<p class="mb-0 small change-outcome">{}</p>', o.outcome_sentence)
+    return line
 
 
 def _learning(o, entry) -> SafeString:

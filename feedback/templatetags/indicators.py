@@ -70,7 +70,14 @@ def club_table_row(context, result, show_partner=False, can_see_partner=False):
     cells = [
         f'<tr><th scope="row"><a href="{href}">{escape(club.name)}</a> '
         f'<span class="small text-body-secondary d-block">'
-        f"{escape(stage)}, {escape(club.activity)}</span></th>"
+        f"{escape(stage)}, {escape(club.activity)}</span>"
+        # Outcomes (#15): "Still running 6 weeks after funding".
+        + (
+            f'<span class="small d-block club-sustain">{escape(result.sustainability)}</span>'
+            if result.sustainability
+            else ""
+        )
+        + "</th>"
     ]
     if show_partner:
         partner = escape(club.partner.name)

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clubs.models import AspectStatus, Club
 from coproduce.http import safe_next_url
 from feedback import forms_coaches as forms
+from feedback import outcomes, services
 from feedback import selectors_coaches as selectors
-from feedback import services
 from feedback.models import CHANGE_OUTCOMES, Concern, Outcome, Participant, Proposal, State
 from feedback.permissions import can_act_for_club, can_read_coach_pages
 from feedback.selectors_young_people import OUTCOME_WORDS
@@ -531,5 +531,9 @@ def club_record(request, slug):
         else (urlencode({"aspect": aspect.pk}) if aspect else ""),
         "default_length": default.length,
         "can_act": can_act_for_club(request.user, club),
+        # Outcomes (#15): attendance after each change, and the club still running.
+        "sustainability": outcomes.club_record_outcomes(
+            club, [e.obj for e in record.entries if e.kind == "change"]
+        ),
     }
     return render(request, "feedback/coach/club_record.html", context)

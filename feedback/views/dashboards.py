@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from clubs import permissions
 from clubs.models import Club, Partner
-from feedback import indicators
+from feedback import indicators, rules
 from feedback.indicators import dashboards as dash
 from feedback.indicators.evidence import attach
 from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
@@ -184,5 +184,7 @@ def placement_help(request):
                 for key, (name, _, grounding) in indicators.INDICATORS.items()
             ],
             "thresholds": sorted(indicators.thresholds().items()),
+            # Outcomes (#15)
+            "outcome_thresholds": sorted(rules.outcomes_settings().items()),
         },
     )

@@ -50,14 +50,15 @@ def without_indicators_panel(settings):
 # Club record: club, the user's lead roles and coach assignment (asked once: may read, may
 # act), aspects, rounds, proposals, decisions, changes with their ideas, learning,
 # listened-to answers; the same for its default period, the whole record and one aspect.
+# Plus the club's sessions run (#15: attendance after each change, still running).
 @pytest.mark.parametrize(
     ("page", "query", "queries"),
     [
         ("needs-you", {}, 7),
         ("moderation", {}, 5),
-        ("club-record", {}, 13),
-        ("club-record", {"start": "", "end": ""}, 13),
-        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 14),
+        ("club-record", {}, 14),
+        ("club-record", {"start": "", "end": ""}, 14),
+        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 15),
     ],
 )
 def test_coach_pages_run_a_fixed_number_of_queries(

@@ -188,10 +188,11 @@ def test_the_club_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     with time_machine.travel(later, tick=False):
         home(client, world.club)  # records this visit: the one before it is now known
     # participant, aspects, upcoming changes, rounds, open ideas, answered ideas,
-    # their changes, my ideas, the answer notice, the next sessions (#15)
+    # their changes, the sessions run (attendance since each change, #15), my ideas, the
+    # answer notice, the next sessions (#15), the member's last activity check answer (#15)
     with (
         time_machine.travel(later + timedelta(minutes=5), tick=False),
-        django_assert_num_queries(10),
+        django_assert_num_queries(12),
     ):
         response = home(client, world.club)
     assert response.status_code == 200

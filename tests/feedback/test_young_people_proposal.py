@@ -217,9 +217,9 @@ def test_the_idea_page_runs_a_fixed_number_of_queries(world, n, django_assert_nu
     )
     client = phone_of(author)
     # participant, the idea (with author, aspect, round, listened answer), its events,
-    # its changes
+    # its changes, the club's sessions run (attendance since the change, #15)
     url = reverse("feedback:proposal-detail", args=[world.club.slug, proposal.pk])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("Your coach read it.") == n

@@ -1,0 +1,545 @@
+"""Does co-production pay off? Outcome measures from the clubs' registers (#15).
+
+Sessions run, attendance per session, regulars, retention at 6 and 12 weeks, and for
+every change made because of young people's ideas the attendance before and after it;
+sustainability after funding; the activity check's aggregates. `compute(clubs, as_of)`
+gives them for one club or hundreds in a fixed number of queries (three, whatever the
+data size); the rules (what a session run, a regular, "still coming" mean) live in
+`feedback.rules`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import connection
+from django.db.models import Count, F, Max, Min
+from django.utils import timezone
+
+from clubs.models import AspectChange, AspectKind, Club
+from feedback import rules
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Session
+
+# --- Results -----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionRun:
+    pk: int
+    date: date
+    members: int
+    drop_ins: int
+
+    @property
+    def attendance(self) -> int:
+        return rules.session_attendance(self.members, self.drop_ins)
+
+
+@dataclass
+class ChangeEffect:
+    """Attendance before and after one change made because of young people's ideas."""
+
+    pk: int
+    club_id: int
+    aspect_kind: str
+    aspect_name: str
+    old_value: str
+    new_value: str
+    effective_date: date
+    proposals: list[tuple[int, str]] = field(default_factory=list)  # (id, title)
+    before: list[int] = field(default_factory=list)  # attendance, oldest first
+    after: list[int] = field(default_factory=list)
+    upcoming: bool = False  # its date is still to come
+
+    @property
+    def needed(self) -> int:
+        return rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+
+    @property
+    def measured(self) -> bool:
+        """Enough sessions after the change (and at least one before) to compare."""
+        return len(self.after) >= self.needed and bool(self.before)
+
+    @property
+    def before_average(self) -> float | None:
+        return _average(self.before)
+
+    @property
+    def after_average(self) -> float | None:
+        return _average(self.after) if self.measured else None
+
+    @property
+    def difference(self) -> float | None:
+        if not self.measured:
+            return None
+        return round(self.after_average - self.before_average, 1)
+
+    @property
+    def sentence(self) -> str:
+        return change_sentence(self)
+
+
+@dataclass
+class ActivitySummary:
+    """The activity check's answers as a group: never one member's answer."""
+
+    answered: int = 0  # members with an answer (their latest), "rather not say" included
+    told: int = 0  # of those, members who gave a number of days
+    days_total: int = 0
+    active_every_day: int = 0  # said 7 days: the Chief Medical Officers' guideline
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.told < rules.small_number_threshold()
+
+    @property
+    def average_days(self) -> float | None:
+        if not self.told or self.suppressed:
+            return None
+        return round(self.days_total / self.told, 1)
+
+    @property
+    def every_day_pct(self) -> float | None:
+        if not self.told or self.suppressed:
+            return None
+        return round(100 * self.active_every_day / self.told)
+
+    def add(self, other: ActivitySummary) -> None:
+        self.answered += other.answered
+        self.told += other.told
+        self.days_total += other.days_total
+        self.active_every_day += other.active_every_day
+
+
+@dataclass
+class ClubOutcomes:
+    club: Club
+    as_of: date
+    sessions: list[SessionRun]
+    regulars: int
+    members_seen: int  # members ticked at least once
+    retention: dict[int, tuple[int, int]]  # weeks -> (still coming, counted)
+    changes: list[ChangeEffect]
+    activity: ActivitySummary
+
+    @property
+    def sessions_run(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def average_attendance(self) -> float | None:
+        return _average([s.attendance for s in self.sessions])
+
+    @property
+    def max_attendance(self) -> int:
+        return max((s.attendance for s in self.sessions), default=0)
+
+    @property
+    def sessions_after_funding(self) -> list[SessionRun]:
+        return [s for s in self.sessions if s.date > self.club.funding_end]
+
+    @property
+    def weeks_after_funding(self) -> int:
+        last = self.sessions[-1].date if self.sessions else None
+        return rules.weeks_after_funding(self.club, last)
+
+    @property
+    def sustainability(self) -> str:
+        return sustainability_sentence(self)
+
+    @property
+    def retention_rows(self) -> list[tuple[int, int, int, float | None]]:
+        """(weeks, still coming, counted, share) for each RETENTION_WEEKS."""
+        return [(w, *self.retention[w], self.retention_pct(w)) for w in sorted(self.retention)]
+
+    def retention_pct(self, weeks: int) -> float | None:
+        still, counted = self.retention.get(weeks, (0, 0))
+        return round(100 * still / counted, 1) if counted else None
+
+
+# --- Wording: one function each ------------------------------------------------------------
+
+# How a change reads after "Since ...": the club moved, switched or changed.
+_CHANGE_VERBS = {
+    AspectKind.DAY: "we moved to {value}",
+    AspectKind.START_TIME: "we moved to {value}",
+    AspectKind.LOCATION: "we moved to {value}",
+    AspectKind.ACTIVITY: "we switched to {value}",
+}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def change_sentence(effect: ChangeEffect) -> str:
+    """ "Since we moved to Thursday, 14 come on average, up from 9." or, with fewer than
+    BEFORE_AFTER_SESSIONS sessions run since, "Too early to tell: 2 sessions since"."""
+    if effect.upcoming:
+        return f"Not made yet: from {effect.effective_date:%-d %B %Y}."
+    if len(effect.after) < effect.needed:
+        n = len(effect.after)
+        return f"Too early to tell: {n} session{'' if n == 1 else 's'} since."
+    if not effect.before:
+        return "No sessions were recorded before this change, so there is nothing to compare."
+    verb = _CHANGE_VERBS.get(effect.aspect_kind, "the {aspect} changed to {value}")
+    since = verb.format(value=effect.new_value, aspect=effect.aspect_name.lower())
+    after, before = effect.after_average, effect.before_average
+    if round(after, 1) > round(before, 1):
+        trend = f"up from {_fmt(before)}"
+    elif round(after, 1) < round(before, 1):
+        trend = f"down from {_fmt(before)}"
+    else:
+        trend = "the same as before"
+    come = "comes" if _fmt(after) == "1" else "come"
+    return f"Since {since}, {_fmt(after)} {come} on average, {trend}."
+
+
+def sustainability_sentence(outcome: ClubOutcomes) -> str:
+    """ "Still running 6 weeks after funding", from the registers taken after the club's
+    funding end ("" when none was)."""
+    after = outcome.sessions_after_funding
+    if not after:
+        return ""
+    weeks = outcome.weeks_after_funding
+    if weeks == 0:
+        return f"Still running after funding: {len(after)} session{'' if len(after) == 1 else 's'} since it ended"
+    return f"Still running {weeks} week{'' if weeks == 1 else 's'} after funding"
+
+
+# --- Computing ------------------------------------------------------------------------------
+
+
+def _average(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def compute(
+    clubs, as_of: date | None = None, *, activity: bool = True, with_regulars: bool = True
+) -> dict[int, ClubOutcomes]:
+    """Every club's outcomes as of the end of `as_of` (today by default), by club id.
+
+    Five queries whatever the number of clubs, sessions and members, each an aggregate (no
+    row per attendance comes back: a county's two years of registers are hundreds of
+    thousands): the sessions run with their members ticked, the members' first sessions and
+    retention, the regulars (left out with `with_regulars=False`), the changes made because
+    of ideas, and the activity check's latest answers (left out with `activity=False`).
+    """
+    as_of = as_of or timezone.localdate()
+    clubs = list(clubs)
+    if not clubs:
+        return {}
+    ids = [c.pk for c in clubs]
+    s = rules.outcomes_settings()
+
+    sessions = sessions_run(ids, as_of=as_of)
+    members = _members(ids, as_of=as_of, weeks=s["RETENTION_WEEKS"])
+    regulars = _regulars(sessions, s["REGULAR_OF"]) if with_regulars else {}
+    changes = _changes(ids)
+    answers = activity_summaries(ids, as_of=as_of) if activity else {}
+
+    out = {}
+    for club in clubs:
+        runs = sessions.get(club.pk, [])
+        seen = members.get(club.pk, {})
+        retention = {
+            w: (seen.get(f"still_{w}", 0), seen.get(f"counted_{w}", 0))
+            for w in s["RETENTION_WEEKS"]
+        }
+        effects = changes.get(club.pk, [])
+        for effect in effects:
+            _fill_before_after(effect, runs, s["BEFORE_AFTER_SESSIONS"], as_of)
+        out[club.pk] = ClubOutcomes(
+            club=club,
+            as_of=as_of,
+            sessions=runs,
+            regulars=regulars.get(club.pk, 0),
+            members_seen=seen.get("members_seen", 0),
+            retention=retention,
+            changes=effects,
+            activity=answers.get(club.pk, ActivitySummary()),
+        )
+    return out
+
+
+def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
+    return compute([club], as_of)[club.pk]
+
+
+def _day_number(column: str) -> str:
+    """SQL for a date column as a whole number of days (the two databases count them
+    differently; only differences between two are used)."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '2000-01-01')"
+    return f"CAST(julianday({column}) AS INTEGER)"
+
+
+def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
+    """Per club: members ticked on a session run by `as_of`, and for each of `weeks` those
+    counted for retention and those still coming (`rules.in_retention_cohort`,
+    `rules.is_still_coming`), in one query.
+
+    Each member's first session is found once (a grouped subquery), then "still coming"
+    is an EXISTS over their ticks in the window after it. The ORM would repeat the first
+    session's subquery at every use (eleven times: 0.5 s at the bench's tiny scale), so the
+    outer query is written here around two ORM-built subqueries that hold the rules."""
+    run = rules.session_run("session__")
+    firsts = (
+        Attendance.objects.filter(run, session__club_id__in=ids, session__date__lte=as_of)
+        .values("participant_id")
+        .annotate(club=Max("session__club_id"), first=Min("session__date"))
+        .values("participant_id", "club", "first")
+        .order_by()
+    )
+    came = (
+        Attendance.objects.filter(run, session__date__lte=as_of)
+        .annotate(day=F("session__date"))
+        .values("participant_id", "day")
+        .order_by()
+    )
+    firsts_sql, firsts_params = firsts.query.sql_with_params()
+    came_sql, came_params = came.query.sql_with_params()
+    first_day, came_day = _day_number("f.first"), _day_number("c.day")
+    columns, params = ["COUNT(*)"], []
+    for w in weeks:
+        after, upto = rules.still_coming_window(w)
+        cohort = "f.first <= %s"
+        cut = rules.retention_cut(w, as_of)
+        columns.append(f"SUM(CASE WHEN {cohort} THEN 1 ELSE 0 END)")
+        # Built from ORM-compiled SQL and fixed text; every value is a parameter.
+        still = (
+            f"SUM(CASE WHEN {cohort} AND EXISTS (SELECT 1 FROM ({came_sql}) c "  # noqa: S608
+            f"WHERE c.participant_id = f.participant_id AND {came_day} > {first_day} + %s "
+            f"AND {came_day} <= {first_day} + %s) THEN 1 ELSE 0 END)"
+        )
+        columns.append(still)
+        params += [cut, cut, *came_params, after.days, upto.days]
+    sql = f"SELECT f.club, {', '.join(columns)} FROM ({firsts_sql}) f GROUP BY f.club"  # noqa: S608
+    with connection.cursor() as cursor:
+        # The SELECT list's parameters come before the FROM's.
+        cursor.execute(sql, [*params, *firsts_params])
+        rows = cursor.fetchall()
+    out = {}
+    for club_id, seen, *figures in rows:
+        row = {"members_seen": seen}
+        for w, (counted, still) in zip(
+            weeks, zip(figures[::2], figures[1::2], strict=True), strict=True
+        ):
+            row[f"counted_{w}"], row[f"still_{w}"] = int(counted or 0), int(still or 0)
+        out[club_id] = row
+    return out
+
+
+def _regulars(sessions: dict[int, list[SessionRun]], of: int) -> dict[int, int]:
+    """Per club: members who came to at least REGULAR_MIN of its last `of` sessions run (one
+    query over those sessions' ticks; none without sessions)."""
+    last = [r.pk for runs in sessions.values() for r in runs[-of:]]
+    if not last:
+        return {}
+    rows = (
+        Attendance.objects.filter(session_id__in=last)
+        .values("session__club_id", "participant_id")
+        .annotate(came=Count("pk"))
+        .filter(came__gte=rules.regular_min())
+        .order_by()
+        .values_list("session__club_id", flat=True)
+    )
+    out: dict[int, int] = defaultdict(int)
+    for club_id in rows:
+        out[club_id] += 1
+    return out
+
+
+def sessions_run(ids, *, as_of: date) -> dict[int, list[SessionRun]]:
+    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one query)."""
+    sessions: dict[int, list[SessionRun]] = defaultdict(list)
+    for club_id, pk, day, members, drop_ins in (
+        Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
+        .annotate(members=Count("attendances"))
+        .order_by("club_id", "date", "pk")
+        .values_list("club_id", "pk", "date", "members", "drop_ins")
+    ):
+        sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
+    return sessions
+
+
+def change_sentences(club_id: int, changes: list, *, as_of: date | None = None) -> dict[int, str]:
+    """What attendance did after each of a club's changes, for "You said, we did": change id
+    -> `change_sentence`. `changes` are AspectChange rows (with their aspect) or dicts with
+    `change_id`, `aspect` (an Aspect), `new_value` and `effective_date`. No query without
+    changes, one with; nothing for a club that has never taken a register."""
+    if not changes:
+        return {}
+    as_of = as_of or timezone.localdate()
+    runs = sessions_run([club_id], as_of=as_of).get(club_id, [])
+    if not runs:
+        return {}
+    n = rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+    out = {}
+    for change in changes:
+        get = change.get if isinstance(change, dict) else lambda name, c=change: getattr(c, name)
+        if get("effective_date") > as_of:
+            continue  # not made yet: nothing to tell
+        aspect = get("aspect")
+        pk = get("change_id") if isinstance(change, dict) else change.pk
+        effect = ChangeEffect(
+            pk=pk,
+            club_id=club_id,
+            aspect_kind=aspect.kind,
+            aspect_name=aspect.name,
+            old_value="",
+            new_value=get("new_value"),
+            effective_date=get("effective_date"),
+        )
+        _fill_before_after(effect, runs, n, as_of)
+        out[pk] = effect.sentence
+    return out
+
+
+def club_record_outcomes(club: Club, changes: list, *, as_of: date | None = None) -> str:
+    """For the club record: adds `outcome_sentence` to each change made because of ideas
+    (those with a non-empty `because`) and returns the sustainability sentence. One query."""
+    as_of = as_of or timezone.localdate()
+    runs = sessions_run([club.pk], as_of=as_of).get(club.pk, [])
+    n = rules.outcomes_settings()["BEFORE_AFTER_SESSIONS"]
+    for change in changes:
+        change.outcome_sentence = ""
+        if not runs or not getattr(change, "because", None) or change.effective_date > as_of:
+            continue
+        effect = ChangeEffect(
+            pk=change.pk,
+            club_id=club.pk,
+            aspect_kind=change.aspect.kind if change.aspect else "",
+            aspect_name=change.aspect.name if change.aspect else "",
+            old_value=change.old_value,
+            new_value=change.new_value,
+            effective_date=change.effective_date,
+        )
+        _fill_before_after(effect, runs, n, as_of)
+        change.outcome_sentence = effect.sentence
+    summary = ClubOutcomes(
+        club=club,
+        as_of=as_of,
+        sessions=runs,
+        regulars=0,
+        members_seen=0,
+        retention={},
+        changes=[],
+        activity=ActivitySummary(),
+    )
+    return summary.sustainability
+
+
+def _fill_before_after(effect: ChangeEffect, runs: list[SessionRun], n: int, as_of: date):
+    before = [r.attendance for r in runs if r.date < effect.effective_date]
+    after = [r.attendance for r in runs if effect.effective_date <= r.date <= as_of]
+    effect.before = before[-n:]
+    effect.after = after[:n]
+    effect.upcoming = effect.effective_date > as_of
+
+
+def _changes(ids: list[int]) -> dict[int, list[ChangeEffect]]:
+    """The changes made because of adopted, adapted or trialled ideas, oldest first: one
+    query over the links between changes and ideas."""
+    links = (
+        AspectChange.proposals.through.objects.filter(
+            aspectchange__club_id__in=ids, proposal__outcome__in=CHANGE_OUTCOMES
+        )
+        .order_by("aspectchange__effective_date", "aspectchange_id", "proposal_id")
+        .values_list(
+            "aspectchange_id",
+            "aspectchange__club_id",
+            "aspectchange__aspect__kind",
+            "aspectchange__aspect__label",
+            "aspectchange__old_value",
+            "aspectchange__new_value",
+            "aspectchange__effective_date",
+            "proposal_id",
+            "proposal__title",
+        )
+    )
+    by_pk: dict[int, ChangeEffect] = {}
+    out: dict[int, list[ChangeEffect]] = defaultdict(list)
+    for pk, club_id, kind, label, old, new, day, proposal_id, title in links:
+        effect = by_pk.get(pk)
+        if effect is None:
+            effect = by_pk[pk] = ChangeEffect(
+                pk=pk,
+                club_id=club_id,
+                aspect_kind=kind,
+                aspect_name=label or AspectKind(kind).label,
+                old_value=old,
+                new_value=new,
+                effective_date=day,
+            )
+            out[club_id].append(effect)
+        effect.proposals.append((proposal_id, title))
+    return out
+
+
+def activity_summaries(ids: list[int], *, as_of: date) -> dict[int, ActivitySummary]:
+    """Each club's members' latest activity check answer by the end of `as_of`, added up
+    per club (one query; a member's earlier answers are not counted twice)."""
+    end = timezone.make_aware(datetime.combine(as_of, time.max))
+    rows = (
+        ActivityAnswer.objects.filter(participant__club_id__in=ids, answered_at__lte=end)
+        .order_by("participant_id", "-answered_at", "-pk")
+        .values_list("participant__club_id", "participant_id", "days")
+    )
+    out: dict[int, ActivitySummary] = defaultdict(ActivitySummary)
+    seen = set()
+    for club_id, member, days in rows:
+        if member in seen:
+            continue
+        seen.add(member)
+        summary = out[club_id]
+        summary.answered += 1
+        if days is not None:
+            summary.told += 1
+            summary.days_total += days
+            summary.active_every_day += days == 7
+    return out
+
+
+def district_activity(district_id: int, *, as_of: date) -> ActivitySummary:
+    """The activity check over every club of a district (one query)."""
+    ids = Club.objects.filter(district_id=district_id).values("pk")
+    total = ActivitySummary()
+    for summary in activity_summaries(ids, as_of=as_of).values():
+        total.add(summary)
+    return total
+
+
+def activity_rule_text() -> str:
+    weeks = rules.outcomes_settings()["ACTIVITY_CHECK_WEEKS"]
+    return (
+        f"{ACTIVITY_QUESTION} Members may answer when they join and every {weeks} weeks, or "
+        "choose not to. Each member's latest answer counts; no one's answer is shown. With "
+        f"fewer than {rules.small_number_threshold()} members giving a number, the figures "
+        "are not shown."
+    )
+
+
+ACTIVITY_QUESTION = (
+    "In the last 7 days, on how many days did you do at least 60 minutes of sport or activity?"
+)
+
+__all__ = [
+    "ACTIVITY_QUESTION",
+    "ActivitySummary",
+    "ChangeEffect",
+    "ClubOutcomes",
+    "SessionRun",
+    "activity_rule_text",
+    "activity_summaries",
+    "change_sentence",
+    "change_sentences",
+    "club_record_outcomes",
+    "compute",
+    "district_activity",
+    "for_club",
+    "sessions_run",
+    "sustainability_sentence",
+]

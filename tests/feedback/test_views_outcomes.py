@@ -1,0 +1,119 @@
+"""The club's outcomes page (#15): who may open it, what it says, its query count."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback import services
+from feedback.models import ActivityAnswer
+from tests import factories
+from tests.conftest import ROLES
+from tests.feedback import coach_helpers
+from tests.feedback.outcome_helpers import CANCELLED, session
+from tests.feedback.test_yp_support import phone_of
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"
+# anonymous, coach, other_coach, far_coach, lead, far_lead, staff, superuser
+MATRIX = dict(zip(ROLES, [LOGIN, 200, 404, 404, 200, 404, 200, 200], strict=True))
+
+
+def url(club):
+    return reverse("feedback:club-outcomes", kwargs={"slug": club.slug})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_can_open_the_outcomes_page(world, client_as, role):
+    response = client_as(role).get(url(world.club))
+    expected = MATRIX[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == expected
+
+
+def test_a_young_person_is_sent_to_sign_in(world):
+    member = factories.make_participant(world.club)
+    response = phone_of(member).get(url(world.club))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_an_unknown_club_is_404(world, client_as):
+    assert client_as("staff").get("/clubs/no-such-club/outcomes/").status_code == 404
+
+
+def _history(world, n):
+    """n weekly sessions of n members (one cancelled), a change made because of an idea,
+    activity answers from n members."""
+    club = world.club
+    members = [factories.make_participant(club) for _ in range(n)]
+    start = timezone.localdate() - timedelta(weeks=n + 1)
+    for week in range(n):
+        session(club, start + timedelta(weeks=week), members[: week + 1], drop_ins=2)
+    session(club, start + timedelta(weeks=n), members, how=CANCELLED)
+    for _ in range(2):
+        idea = coach_helpers.adopted(club, world.coach, title=f"Idea {_}")
+        services.change_record(
+            aspect=coach_helpers.aspect(club, "day"),
+            by=world.coach,
+            new_value=f"Day {_}",
+            effective_date=start + timedelta(weeks=2 + _),
+            proposals=[idea],
+        )
+    for i, member in enumerate(members):
+        ActivityAnswer.objects.create(participant=member, days=i % 8)
+    return members
+
+
+@pytest.mark.parametrize("n", [5, 9])
+def test_queries_constant_with_data_size(world, client_as, n, django_assert_num_queries):
+    _history(world, n)
+    client = client_as("coach")
+    with django_assert_num_queries(QUERIES):
+        response = client.get(url(world.club))
+    assert response.status_code == 200
+    assert len(response.context["result"].sessions) == n
+
+
+# Session and user (2), the club (1), the coach's permission check (2), the outcomes (5),
+# the district's activity check (1), the menu's count of ideas waiting (1).
+QUERIES = 12
+
+
+def test_page_shows_the_figures(world, client_as):
+    club = world.club
+    members = [factories.make_participant(club) for _ in range(6)]
+    session(club, date(2026, 1, 5), members[:3], drop_ins=2)
+    session(club, date(2026, 1, 12), members[:5], drop_ins=1)
+    idea = coach_helpers.adopted(club, world.coach, title="Thursdays please")
+    services.change_record(
+        aspect=coach_helpers.aspect(club, "day"),
+        by=world.coach,
+        new_value="Thursday",
+        effective_date=date(2026, 1, 8),
+        proposals=[idea],
+    )
+    for member, days in zip(members, [0, 3, 7, 7, None, 2], strict=True):
+        ActivityAnswer.objects.create(participant=member, days=days)
+    page = client_as("lead").get(url(club)).content.decode()
+    assert 'Sessions run</dt><dd class="col-sm-7">2</dd>' in page
+    assert "5.5 (members and drop-ins)" in page
+    assert "Too early to tell: 1 session since." in page
+    assert reverse("feedback:coach-proposal", kwargs={"slug": club.slug, "pk": idea.pk}) in page
+    # 5 members gave a number: 0+3+7+7+2 = 19 / 5 = 3.8; 2 of 5 every day.
+    assert "3.8 of 7" in page
+    assert "40%" in page
+
+
+def test_activity_with_fewer_than_five_numbers_is_not_shown(world, client_as):
+    members = [factories.make_participant(world.club) for _ in range(4)]
+    for member in members:
+        ActivityAnswer.objects.create(participant=member, days=7)
+    page = client_as("staff").get(url(world.club)).content.decode()
+    assert page.count("Fewer than 5 members gave a number: not shown") == 2  # club, district
+    assert "of 7</td>" not in page
