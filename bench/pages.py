@@ -4,7 +4,7 @@ Plain data (no Django imports): the load driver reads it in its own process.
 A path holds `{placeholders}` that the plan fills from the seeded dataset:
 `{slug}` (the busiest club of the biggest partner), `{partner}`, `{district}`
 and `{county}` (that club's), `{proposal}` (an open idea of that club, one per young person),
-`{start}` and `{end}` (the dashboards' default 12 weeks, given explicitly).
+`{session}` (that club's latest session, for its register), `{start}` and `{end}` (the dashboards' default 12 weeks, given explicitly).
 """
 
 from dataclasses import asdict, dataclass
@@ -83,8 +83,15 @@ PAGES = [
         "coach",
         "A club's whole record (two years; the record shows 12 weeks by default)",
     ),
-    # Outcomes (#15): what the club's registers show. (The register page joins when part A
-    # of issue 15 is on main.)
+    # Outcomes (#15): a session's register, and what the club's registers show.
+    Page(
+        "register",
+        "GET",
+        "/clubs/{slug}/sessions/{session}/register/",
+        "coach",
+        "A session's register (the club's latest session)",
+        floor_ratio_target=5,
+    ),
     Page(
         "club_outcomes",
         "GET",

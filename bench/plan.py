@@ -25,7 +25,7 @@ from bench.pages import PAGES, Page
 from bench.seed import BENCH_PASSWORD, recovery_phrase
 from clubs.models import Club, PartnerRole, User
 from feedback import identity, services
-from feedback.models import Participant, Proposal, State, Support
+from feedback.models import Participant, Proposal, Session, State, Support
 
 OPEN_STATES = [State.PUBLISHED, State.ACKNOWLEDGED]
 # Ideas the benchmark posts carry this title, so a kept database can drop them.
@@ -87,8 +87,11 @@ def pick_targets(*, prefix: str = "bench", young_users: int = 4) -> dict:
             }
         )
     today = timezone.localdate()
+    # The register page: the club's latest session on or before today (its register open).
+    session = Session.objects.filter(club=club, date__lte=today).order_by("-date").first()
     return {
         "prefix": prefix,
+        "session": session.pk if session else 0,
         "club": {
             "id": club.pk,
             "slug": club.slug,
@@ -127,6 +130,7 @@ def page_path(page: Page, targets: dict, proposal: int | str | None = None) -> s
         district=targets["club"]["district"],
         county=quote_plus(targets["club"]["county"]),
         proposal=proposal,
+        session=targets.get("session", 0),
         start=targets["start"],
         end=targets["end"],
     )
