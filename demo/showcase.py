@@ -507,15 +507,17 @@ class _Builder:
         return step
 
 
+# Adopted ideas change the club's Activity ("Netball, small-sided games"), so each title
+# is something done in a session, not a day or a time.
 TITLES = [
     "Try {activity} games at the start",
     "Music during warm-up",
-    "Start half an hour later",
-    "A session on Saturdays",
+    "Relay races to finish",
+    "Small-sided games",
     "Bring a friend week",
     "A mini tournament",
     "Different warm-ups",
-    "Longer sessions in summer",
+    "Skills circuits",
     "Play outside when sunny",
     "A trip to watch a match",
     "Girls-only session",
