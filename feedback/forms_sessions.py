@@ -6,24 +6,24 @@ from feedback.forms_coaches import DateInput
 from feedback.sessions import DROP_INS_MAX, REASON_MAX
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it cancelled? The club's members read this.",
+def _reason(label: str) -> forms.CharField:
+    """The reason members read with a cancelled or changed session."""
+    return forms.CharField(
+        label=label,
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, so the members know."},
     )
+
+
+class CancelForm(forms.Form):
+    reason = _reason("Why is it cancelled? The club's members read this.")
 
 
 class ChangeForm(forms.Form):
     starts_at = forms.CharField(label="Start time", max_length=100)
     location = forms.CharField(label="Place", max_length=200)
-    reason = forms.CharField(
-        label="What changed and why? The club's members read this.",
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why, so the members know."},
-    )
+    reason = _reason("What changed and why? The club's members read this.")
 
 
 class AddForm(forms.Form):

@@ -92,7 +92,7 @@ class ActivitySummary:
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.told < rules.small_number_threshold()
+        return rules.is_suppressed(self.told)
 
     @property
     def average_days(self) -> float | None:
@@ -517,7 +517,7 @@ def activity_rule_text() -> str:
     return (
         f"{ACTIVITY_QUESTION} Members may answer when they join and every {weeks} weeks, or "
         "choose not to. Each member's latest answer counts; no one's answer is shown. With "
-        f"fewer than {rules.small_number_threshold()} members giving a number, the figures "
+        f"fewer than {rules.SUPPRESS_BELOW} members giving a number, the figures "
         "are not shown."
     )
 

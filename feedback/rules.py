@@ -381,12 +381,13 @@ def session_run(prefix: str = "") -> Q:
     )
 
 
-def small_number_threshold() -> int:
-    """Counts of young people under this are not shown in aggregates (the dashboards'
-    suppression rule, reused by the activity check)."""
-    from feedback.indicators.dashboards import SUPPRESS_BELOW
+# Counts of young people from 1 to SUPPRESS_BELOW - 1 are never shown in aggregates
+# (the dashboards' breakdowns, the activity check's figures).
+SUPPRESS_BELOW = 5
 
-    return SUPPRESS_BELOW
+
+def is_suppressed(n: int) -> bool:
+    return 0 < n < SUPPRESS_BELOW
 
 
 def session_attendance(members: int, drop_ins: int) -> int:

@@ -27,18 +27,14 @@ from feedback.indicators.core import (
     populations,
 )
 from feedback.models import Proposal
+from feedback.rules import SUPPRESS_BELOW, is_suppressed
 
-SUPPRESS_BELOW = 5
-FEWER = "fewer than 5"
+FEWER = f"fewer than {SUPPRESS_BELOW}"
 
 
 def suppressed(n: int) -> str:
     """A count for a county-wide breakdown: 1 to 4 are never shown."""
-    return FEWER if 0 < n < SUPPRESS_BELOW else str(n)
-
-
-def _is_hidden(n: int) -> bool:
-    return 0 < n < SUPPRESS_BELOW
+    return FEWER if is_suppressed(n) else str(n)
 
 
 # --- Sorting and roll-ups -----------------------------------------------------------
@@ -112,7 +108,7 @@ class DistrictRow:
 
     @property
     def answered_pct(self) -> str:
-        if _is_hidden(self.answered) or _is_hidden(self.published) or not self.published:
+        if is_suppressed(self.answered) or is_suppressed(self.published) or not self.published:
             return "-"
         return _fmt_pct(_pct(self.answered, self.published))
 
