@@ -29,6 +29,7 @@ from clubs.models import (
     User,
     new_join_code,
 )
+from feedback.models import ClubSummary
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def club_update(*, club: Club, **fields) -> Club:
     if "stage" in fields:
         _refuse_undeclared_past_inception(club)
     club.save()
+    ClubSummary.touch(club.pk)
     return club
 
 
@@ -249,6 +251,7 @@ def aspect_create(
         recorded_by=by,
         note="Added",
     )
+    ClubSummary.touch(club.pk)
     return aspect
 
 
@@ -314,6 +317,7 @@ def aspect_update(
     proposals = list(proposals)
     if proposals:
         change.proposals.set(proposals)
+    ClubSummary.touch(aspect.club_id)
     if new_value != old[0] and aspect.kind in SESSION_ASPECT_KINDS:
         _sessions_follow_on_commit(aspect.club_id)
     return change

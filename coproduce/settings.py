@@ -376,3 +376,8 @@ COPRODUCE_OUTCOMES = {
     "KEEPS_AMBER_UNDER_PCT": 60,
     "KEEPS_RED_UNDER_PCT": 40,
 }
+
+# Dashboards read each club's indicators from a summary kept by the services (#12): every
+# write to a club's records makes its summary stale at once; time alone (an idea passing 28
+# days unanswered) is caught by recomputing a summary older than this.
+COPRODUCE_SUMMARY_MAX_AGE_MINUTES = env_int("COPRODUCE_SUMMARY_MAX_AGE_MINUTES", 10)

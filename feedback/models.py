@@ -675,3 +675,32 @@ class ActivityAnswer(models.Model):
 
     def __str__(self):
         return f"{self.participant}: {self.days} days"
+
+
+class ClubSummary(models.Model):
+    """A club's indicators and totals over the default period, kept so that a dashboard
+    reads one row per club (feedback/indicators/summaries.py). Not a record: it can be
+    deleted at any time and is computed again from the records.
+
+    `version` goes up in the same transaction as every write to the club's records
+    (`summaries.touch`); `data` is only used while `data_version` equals it, for today's
+    default period, and for COPRODUCE_SUMMARY_MAX_AGE_MINUTES after `as_of`."""
+
+    club = models.OneToOneField(
+        "clubs.Club", on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    data_version = models.BigIntegerField(default=-1)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    as_of = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"Summary of {self.club_id} at version {self.data_version}"
+
+    @staticmethod
+    def touch(club_id: int) -> None:
+        """The club's records changed: its summary is stale from this write's commit (one
+        UPDATE; its row lock is held to the end of the writer's short transaction)."""
+        ClubSummary.objects.filter(club_id=club_id).update(version=models.F("version") + 1)

@@ -23,6 +23,7 @@ from feedback import rules, states
 from feedback.models import (
     CHANGE_OUTCOMES,
     AgeBand,
+    ClubSummary,
     Concern,
     Decision,
     Learning,
@@ -67,6 +68,7 @@ def _transition(
     """Moves a locked proposal to its next state and records the event."""
     from_state = proposal.state
     proposal.state = states.next_state(kind, from_state)
+    ClubSummary.touch(proposal.club_id)
     return ProposalEvent.objects.create(
         proposal=proposal,
         kind=kind,
@@ -182,6 +184,7 @@ def _participant_join(
         # News from before they joined is not news to them.
         notices_seen_upto=ProposalEvent.objects.aggregate(last=Max("pk"))["last"] or 0,
     )
+    ClubSummary.touch(club.pk)
     return participant, phrase
 
 
@@ -255,6 +258,7 @@ def participant_block(*, participant: Participant, by: User, blocked: bool = Tru
     participant.is_blocked = blocked
     participant.blocked_at = _now() if blocked else None
     participant.save(update_fields=["is_blocked", "blocked_at"])
+    ClubSummary.touch(participant.club_id)
     return participant
 
 
@@ -278,6 +282,7 @@ def participant_delete(*, participant: Participant) -> None:
     Proposal.objects.filter(pk__in=open_ids).update(support_count=F("support_count") - 1)
     # Supports on decided proposals are kept only as the decision's count.
     Support.objects.filter(participant=participant).delete()
+    ClubSummary.touch(participant.club_id)
     participant.delete()
 
 
@@ -454,6 +459,7 @@ def _proposal_submit(
         submitted_at=_now(),
     )
     proposal.save()
+    ClubSummary.touch(club.pk)
     ProposalEvent.objects.create(
         proposal=proposal,
         kind=Kind.SUBMITTED,
@@ -575,6 +581,7 @@ def support_set(
         step = -1 if deleted else 0
     if step:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + step)
+        ClubSummary.touch(proposal.club_id)
     return supporting, proposal.support_count + step
 
 
@@ -865,6 +872,7 @@ def listened_answer_record(
     if len(comment) > 500 or "\x00" in comment:
         raise ValidationError({"comment": "Keep it to 500 characters."}, code="max_length")
     listened = ListenedAnswer.objects.create(proposal=proposal, answer=answer, comment=comment)
+    ClubSummary.touch(proposal.club_id)
     ProposalEvent.objects.create(
         proposal=proposal,
         kind=Kind.LISTENED,

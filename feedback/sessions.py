@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club, User
 from feedback import rules
-from feedback.models import Attendance, Participant, Session
+from feedback.models import Attendance, ClubSummary, Participant, Session
 
 # A one-off change's reason and a cancellation's: young people read it.
 REASON_MAX = 300
@@ -249,6 +249,7 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
     session.changed_at = timezone.now()
     session.save(update_fields=["status", "change_note", "changed_by", "changed_at"])
     session.attendances.all().delete()
+    ClubSummary.touch(session.club_id)
     return session
 
 
@@ -403,6 +404,7 @@ def register_save(
     session.register_taken_at = now
     session.register_taken_by = by
     session.save(update_fields=["drop_ins", "register_taken_at", "register_taken_by"])
+    ClubSummary.touch(session.club_id)
     return session
 
 

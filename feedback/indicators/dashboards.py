@@ -93,6 +93,12 @@ def totals(results: list[ClubIndicators]) -> dict:
     }
 
 
+def judged_at(results: list[ClubIndicators]):
+    """When the oldest of these clubs' figures was judged (summaries are up to a few minutes
+    old, `summaries.py`); None when there is none."""
+    return min((r.window.as_of for r in results), default=None)
+
+
 @dataclass
 class DistrictRow:
     name: str

@@ -11,6 +11,7 @@ from clubs import permissions
 from clubs.models import Stage
 from coproduce.http import link_maker
 from feedback import indicators as ind
+from feedback.indicators import summaries
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def club_indicators_panel(context, club):
     sees_partner = permissions.is_county_staff(user) or permissions.is_lead_of(
         user, club.partner_id
     )
-    return {"result": ind.for_club(club), "club": club, "sees_partner": sees_partner}
+    return {"result": summaries.for_club(club), "club": club, "sees_partner": sees_partner}
 
 
 def _badge(status: str) -> str:

@@ -18,6 +18,7 @@ from clubs import permissions
 from clubs.models import Club, Partner
 from feedback import indicators, rules
 from feedback.indicators import dashboards as dash
+from feedback.indicators import summaries
 from feedback.indicators.evidence import attach
 from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
 from feedback.indicators.placement import LUNDY, hart_rules
@@ -69,7 +70,7 @@ def _partner_or_404(user, partner_id: int) -> Partner:
 def _partner_results(request, partner):
     form = _bound(PartnerFilterForm, request)
     window = form.window()
-    results = indicators.compute(partner.clubs.order_by("name"), window, evidence=False)
+    results = summaries.results(partner.clubs.order_by("name"), window)
     return form, window, dash.sort_results(results, form.sort_key)
 
 
@@ -90,6 +91,7 @@ def partner_dashboard(request, partner_id):
             "results": results,
             "headings": indicators.INDICATORS,
             "totals": dash.totals(results),
+            "judged_at": dash.judged_at(results),
             "tally": dash.status_tally(results),
             "months": months,
             "chart": dash.trend_chart(months, f"Proposals per month at {partner.name}"),
@@ -119,7 +121,7 @@ def _county_results(request):
     form = _bound(CountyFilterForm, request)
     clubs = form.filter(Club.objects.all())
     window = form.window()
-    results = indicators.compute(clubs.order_by("name"), window, evidence=False)
+    results = summaries.results(clubs.order_by("name"), window)
     return form, window, dash.sort_results(results, form.sort_key)
 
 
@@ -139,6 +141,7 @@ def county_dashboard(request):
             "results": results,
             "headings": indicators.INDICATORS,
             "totals": dash.totals(results),
+            "judged_at": dash.judged_at(results),
             "tally": dash.status_tally(results),
             "districts": dash.district_breakdown(results),
             "district_headings": dash.DISTRICT_HEADINGS,

@@ -226,14 +226,16 @@ def test_proposing_runs_a_fixed_number_of_queries(world, me):
     with CaptureQueriesContext(connection) as captured:
         response = post_idea(client, world.club, title="One more")
     assert response.status_code == 302
-    # The participant; then a double tap? ideas today? (one query), the idea, its
-    # event, with no savepoint of its own around the idea. The message goes in a
-    # cookie. (SAVEPOINT and RELEASE: the test's own transaction.)
+    # The participant; then a double tap? ideas today? (one query), the idea, the club's
+    # indicator summary made stale (#12), its event, with no savepoint of its own around
+    # the idea. The message goes in a cookie. (SAVEPOINT and RELEASE: the test's own
+    # transaction.)
     assert [q["sql"].split()[0] for q in captured.captured_queries] == [
         "SELECT",
         "SAVEPOINT",
         "SELECT",
         "INSERT",
+        "UPDATE",
         "INSERT",
         "RELEASE",
     ]

@@ -213,8 +213,9 @@ def test_a_plain_support_runs_a_fixed_number_of_queries(world, idea):
         response = client.post(url)
     assert response.status_code == 302
     # The participant, the idea (visible? its title); then the idea's row locked, is
-    # there a support already (no), the support, the count (no read back). The message goes in
-    # a cookie, not a session. (SAVEPOINT and RELEASE: the test's own transaction.)
+    # there a support already (no), the support, the count (no read back), the club's
+    # indicator summary made stale (#12). The message goes in a cookie, not a session.
+    # (SAVEPOINT and RELEASE: the test's own transaction.)
     assert [q["sql"].split()[0] for q in captured.captured_queries] == [
         "SELECT",
         "SELECT",
@@ -222,6 +223,7 @@ def test_a_plain_support_runs_a_fixed_number_of_queries(world, idea):
         "SELECT",
         "SELECT",
         "INSERT",
+        "UPDATE",
         "UPDATE",
         "RELEASE",
     ]
