@@ -21,7 +21,8 @@ one query, so a dashboard's queries stay the same however many clubs it shows.
 
 from __future__ import annotations
 
-from dataclasses import fields
+import json
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from feedback.indicators.core import (
     INDICATORS,
+    SEVERITY,
     ClubIndicators,
     Indicator,
     Window,
@@ -37,6 +39,9 @@ from feedback.indicators.core import (
 from feedback.models import ClubSummary
 
 _INDICATOR_FIELDS = [f.name for f in fields(Indicator)]
+# The facts of core.py's indicators that list record ids (empty without evidence).
+ID_FACTS = frozenset({"goalpost_ids", "unexplained_ids"})
+_ROW = ("club_id", "version", "data_version", "start", "end", "as_of")
 
 
 touch = ClubSummary.touch
@@ -46,9 +51,13 @@ def max_age() -> timedelta:
     return timedelta(minutes=settings.COPRODUCE_SUMMARY_MAX_AGE_MINUTES)
 
 
-def results(clubs, window: Window | None = None, *, evidence: bool = False):
+def results(clubs, window: Window | None = None, *, evidence: bool = False, brief: bool = False):
     """`core.compute(clubs, window, evidence=evidence)`, read from the summaries for the
-    default period (live for any other), in the clubs' order."""
+    default period (live for any other), in the clubs' order.
+
+    With `brief=True`, a club whose summary is read comes as a `Brief` (its statuses and
+    totals: what a dashboard counts, sorts and adds up); `full()` turns the ones a page
+    draws into whole results."""
     window = window or Window.make()
     if hasattr(clubs, "select_related"):
         clubs = list(clubs.select_related("partner", "district"))
@@ -57,7 +66,16 @@ def results(clubs, window: Window | None = None, *, evidence: bool = False):
         return []
     if not window.is_default:
         return compute(clubs, window, evidence=evidence)
-    return _from_summaries(clubs, window, evidence=evidence)
+    return _from_summaries(clubs, window, evidence=evidence, brief=brief)
+
+
+def full(results_: list) -> list[ClubIndicators]:
+    """These results whole: briefs read again in full (one query for all of them)."""
+    briefs = [r for r in results_ if isinstance(r, Brief)]
+    if not briefs:
+        return list(results_)
+    whole = {r.club.pk: r for r in _from_summaries([b.club for b in briefs], Window.make())}
+    return [whole[r.club.pk] if isinstance(r, Brief) else r for r in results_]
 
 
 def for_club(club, window: Window | None = None) -> ClubIndicators:
@@ -90,7 +108,7 @@ def refresh(clubs=None, *, batch: int = 200) -> int:
     return computed
 
 
-def _usable(row: ClubSummary, window: Window, now) -> bool:
+def _usable(row, window: Window, now) -> bool:
     return (
         row.data_version == row.version
         and row.start == window.start
@@ -98,15 +116,22 @@ def _usable(row: ClubSummary, window: Window, now) -> bool:
         and row.as_of is not None
         and row.as_of > now - max_age()
         and row.as_of <= now
-        and bool(row.data)
     )
 
 
-def _from_summaries(clubs, window: Window, *, evidence: bool, count_only: bool = False):
+def _from_summaries(
+    clubs, window: Window, *, evidence: bool = False, brief: bool = False, count_only=False
+):
     now = timezone.now()
     ids = [c.pk for c in clubs]
     # The versions are read before any record is (see the module's docstring).
-    rows = {row.club_id: row for row in ClubSummary.objects.filter(club_id__in=ids)}
+    # Plain tuples, not model instances: a county is 400 of them.
+    rows = {
+        row.club_id: row
+        for row in ClubSummary.objects.filter(club_id__in=ids).values_list(
+            *_ROW, "brief" if brief else "data", named=True
+        )
+    }
     stale = [c for c in clubs if c.pk not in rows or not _usable(rows[c.pk], window, now)]
     fresh: dict[int, ClubIndicators] = {}
     if stale:
@@ -119,6 +144,7 @@ def _from_summaries(clubs, window: Window, *, evidence: bool, count_only: bool =
                 ClubSummary(
                     club_id=result.club.pk,
                     data=dump(result),
+                    brief=dump_brief(result),
                     # The version read before computing. A club read for the first time
                     # gets its row now, not usable until the next read: a write that came
                     # before the row existed could not move its version.
@@ -132,7 +158,7 @@ def _from_summaries(clubs, window: Window, *, evidence: bool, count_only: bool =
             saved,
             update_conflicts=True,
             unique_fields=["club"],
-            update_fields=["data", "data_version", "start", "end", "as_of"],
+            update_fields=["data", "brief", "data_version", "start", "end", "as_of"],
         )
     if count_only:
         return len(stale)
@@ -141,9 +167,12 @@ def _from_summaries(clubs, window: Window, *, evidence: bool, count_only: bool =
         if club.pk in fresh:
             result = fresh[club.pk]
             out.append(result if evidence else load(club, result.window, dump(result), False))
+            continue
+        row = rows[club.pk]
+        judged = Window(start=window.start, end=window.end, as_of=row.as_of)
+        if brief:
+            out.append(load_brief(club, judged, row.brief))
         else:
-            row = rows[club.pk]
-            judged = Window(start=window.start, end=window.end, as_of=row.as_of)
             out.append(load(club, judged, row.data, evidence))
     return out
 
@@ -151,39 +180,106 @@ def _from_summaries(clubs, window: Window, *, evidence: bool, count_only: bool =
 # --- As data ----------------------------------------------------------------------------
 
 
-def dump(result: ClubIndicators) -> dict:
-    """A club's computed indicators as JSON-ready data (with their evidence)."""
-    return {
-        "indicators": {
-            key: {name: getattr(ind, name) for name in _INDICATOR_FIELDS}
-            for key, ind in result.indicators.items()
+@dataclass(frozen=True)
+class Status:
+    """An indicator's colour, all a dashboard counts of a club it does not draw."""
+
+    status: str
+
+
+@dataclass
+class Brief:
+    """A club's result as a dashboard counts it (`dashboards.totals`, `status_tally`,
+    `district_breakdown`, `sort_results`): its statuses and totals, from the same summary
+    as its whole result. `full()` gives the whole result."""
+
+    club: object
+    window: Window
+    indicators: dict[str, Status]
+    totals: dict
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+
+# What a brief keeps of the totals (what the dashboards add up).
+BRIEF_TOTALS = (
+    "members",
+    "proposals",
+    "published",
+    "answered",
+    "decided",
+    "adopted",
+    "answer_days",
+    "listened",
+    "listened_yes",
+)
+_STATUSES = {status: status[0] for status in SEVERITY}  # "green" -> "g"
+_FROM_LETTER = {letter: Status(status) for status, letter in _STATUSES.items()}
+
+
+def dump_brief(result: ClubIndicators) -> str:
+    return json.dumps(
+        {
+            "s": "".join(_STATUSES[result.indicators[key].status] for key in INDICATORS),
+            "t": {name: result.totals[name] for name in BRIEF_TOTALS},
         },
-        "totals": result.totals,
-        "sustainability": result.sustainability,
-    }
+        separators=(",", ":"),
+    )
 
 
-def load(club, window: Window, data: dict, evidence: bool) -> ClubIndicators:
+def load_brief(club, window: Window, brief: str) -> Brief:
+    saved = json.loads(brief)
+    return Brief(
+        club=club,
+        window=window,
+        indicators={
+            key: _FROM_LETTER[letter] for key, letter in zip(INDICATORS, saved["s"], strict=True)
+        },
+        totals=saved["t"],
+    )
+
+
+# An indicator is saved as a list of these fields, in this order (its key is its place).
+_SAVED = [name for name in _INDICATOR_FIELDS if name != "key"]
+
+
+def dump(result: ClubIndicators) -> str:
+    """A club's computed indicators (with their evidence) as compact JSON text."""
+    return json.dumps(
+        {
+            "indicators": [
+                [getattr(result.indicators[key], name) for name in _SAVED] for key in INDICATORS
+            ],
+            "totals": result.totals,
+            "sustainability": result.sustainability,
+        },
+        separators=(",", ":"),
+    )
+
+
+def load(club, window: Window, data: str, evidence: bool) -> ClubIndicators:
     """The `ClubIndicators` that `dump` saved; without evidence, as `compute(evidence=False)`
     gives them (no record ids, Hart only)."""
     from feedback.indicators.placement import place
 
+    saved = json.loads(data)
     indicators = {}
-    for key in INDICATORS:  # PostgreSQL's jsonb does not keep the keys' order
-        saved = dict(data["indicators"][key])
-        if saved["display_count"] is not None:
-            saved["display_count"] = tuple(saved["display_count"])
-        if not evidence:  # record ids, in the evidence and in facts named "..._ids"
-            saved["evidence"] = []
-            saved["facts"] = {
-                name: [] if name.endswith("_ids") else value
-                for name, value in saved["facts"].items()
-            }
+    for key, values in zip(INDICATORS, saved["indicators"], strict=True):
+        fields_ = dict(zip(_SAVED, values, strict=True))
+        fields_["key"] = key
+        if fields_["display_count"] is not None:
+            fields_["display_count"] = tuple(fields_["display_count"])
+        if not evidence:  # record ids: the evidence, and the facts that list ids
+            fields_["evidence"] = []
+            ids = ID_FACTS.intersection(fields_["facts"])
+            if ids:
+                fields_["facts"] = fields_["facts"] | {name: [] for name in ids}
         # Built without __init__: `display` was finished when it was computed.
         indicator = Indicator.__new__(Indicator)
-        indicator.__dict__.update(saved)
+        indicator.__dict__.update(fields_)
         indicators[key] = indicator
-    totals = dict(data["totals"])
+    totals = saved["totals"]
     if not evidence:
         totals["waiting"], totals["stalled"] = [], []
     result = ClubIndicators(
@@ -192,7 +288,7 @@ def load(club, window: Window, data: dict, evidence: bool) -> ClubIndicators:
         indicators=indicators,
         totals=totals,
         has_evidence=evidence,
-        sustainability=data["sustainability"],
+        sustainability=saved["sustainability"],
     )
     place(result)
     return result

@@ -29,7 +29,8 @@ class Migration(migrations.Migration):
                 ("start", models.DateField(blank=True, null=True)),
                 ("end", models.DateField(blank=True, null=True)),
                 ("as_of", models.DateTimeField(blank=True, null=True)),
-                ("data", models.JSONField(blank=True, default=dict)),
+                ("data", models.TextField(blank=True)),
+                ("brief", models.TextField(blank=True)),
             ],
         ),
     ]

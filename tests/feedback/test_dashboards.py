@@ -549,3 +549,28 @@ def test_every_placement_links_to_how_we_place_clubs(world, client_as):
     assert partner.count(f'href="{help_url}#hart-') == 2
     assert f'href="{help_url}#hart-' in club
     assert f'href="{help_url}#lundy-h"' in club
+
+
+def test_the_county_table_shows_a_page_of_clubs_and_every_figure_counts_them_all(
+    world, client_as, monkeypatch
+):
+    from feedback.views import dashboards as views
+
+    monkeypatch.setattr(views, "CLUBS_PER_PAGE", 2)
+    client = client_as("staff")
+    url = reverse("feedback:county-dashboard")
+    with time_machine.travel(NOW, tick=False):
+        for club in (world.club, world.sibling, world.far_club):
+            populate(club, coach=world.coach if club == world.club else None)
+        first = client.get(url, {"sort": "name"})
+        second = client.get(url, {"sort": "name", "page": 2})
+    names = sorted(c.name for c in (world.club, world.sibling, world.far_club))
+    one, two = first.content.decode(), second.content.decode()
+    assert "Clubs 1 to 2 of 3" in one
+    assert "Clubs 3 to 3 of 3" in two
+    assert f">{names[2]}</a>" not in one
+    assert f">{names[2]}</a>" in two
+    # The totals and the tally count every club on every page.
+    assert first.context["totals"] == second.context["totals"]
+    assert first.context["totals"]["clubs"] == 3
+    assert 'href="?sort=name&amp;page=2"' in one

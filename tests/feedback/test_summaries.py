@@ -2,6 +2,7 @@
 reads is always what `compute` would say now; every service write makes the club's summary
 stale in its own transaction, and so does time."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -32,7 +33,7 @@ REASON = "The hall is booked by another group on that evening all term."
 def as_seen(result) -> dict:
     """Everything a dashboard, the CSV or a club's panel shows of a club's result."""
     return {
-        "data": summaries.dump(result),
+        "data": json.loads(summaries.dump(result)),
         "hart": (result.hart.key, result.hart.label, result.hart.rule) if result.hart else None,
         "lundy": [(p.key, p.level, p.rule) for p in result.lundy],
         "prompts": [(p.text, p.indicator, p.status, p.evidence) for p in result.prompts],
@@ -329,3 +330,41 @@ def test_refresh_summaries_computes_what_is_out_of_date_and_nothing_else(three, 
     call_command("refresh_summaries", stdout=out)
     assert out.getvalue().strip() == "1 club summary computed."
     assert_same_as_live(three)
+
+
+def test_id_facts_names_every_fact_that_lists_record_ids(three, now):
+    for result in indicators.compute(three):
+        for indicator in result:
+            listed = {name for name in indicator.facts if name.endswith("_ids")}
+            assert listed <= set(summaries.ID_FACTS)
+
+
+def test_briefs_count_sort_and_add_up_as_whole_results_do(three, now):
+    warm(three)
+    briefs = summaries.results(three, brief=True)
+    assert all(isinstance(b, summaries.Brief) for b in briefs)
+    live = indicators.compute(three, evidence=False)
+    assert dash.totals(briefs) == dash.totals(live)
+    assert dash.status_tally(briefs) == dash.status_tally(live)
+    assert dash.district_breakdown(briefs) == dash.district_breakdown(live)
+    for key in dash.SORTS:
+        assert [r.club.pk for r in dash.sort_results(briefs, key)] == [
+            r.club.pk for r in dash.sort_results(live, key)
+        ]
+    assert [as_seen(r) for r in summaries.full(briefs)] == [as_seen(r) for r in live]
+
+
+def test_the_county_dashboard_adds_up_every_club_it_reads_briefly(world, client_as, now):
+    client = client_as("staff")
+    url = reverse("feedback:county-dashboard")
+    for club in (world.club, world.sibling, world.far_club):
+        populate(club, coach=world.coach if club == world.club else None)
+    make_clubs(4)
+    for _ in range(3):  # computing, filling, reading
+        response = client.get(url)
+        live = indicators.compute(Club.objects.all(), evidence=False)
+        assert response.context["totals"] == dash.totals(live)
+        assert response.context["tally"] == dash.status_tally(live)
+        assert response.context["districts"] == dash.district_breakdown(live)
+        drawn = response.context["page"].object_list
+        assert all(isinstance(r, indicators.ClubIndicators) for r in drawn)
