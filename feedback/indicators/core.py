@@ -433,12 +433,17 @@ def compute(clubs, window: Window | None = None, *, evidence: bool = True) -> li
     page shows the records.
     """
     window = window or Window.make()
-    if hasattr(clubs, "select_related"):
-        clubs = list(clubs.select_related("partner", "district"))
-    clubs = list(clubs)
+    clubs = club_list(clubs)
     if not clubs:
         return []
     return _Computer(clubs, window, evidence=evidence).run()
+
+
+def club_list(clubs) -> list[Club]:
+    """Clubs (a queryset or list) as a list, with the partner and district a result shows."""
+    if hasattr(clubs, "select_related"):
+        clubs = clubs.select_related("partner", "district")
+    return list(clubs)
 
 
 def for_club(club: Club, window: Window | None = None) -> ClubIndicators:

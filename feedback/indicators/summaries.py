@@ -34,6 +34,7 @@ from feedback.indicators.core import (
     ClubIndicators,
     Indicator,
     Window,
+    club_list,
     compute,
 )
 from feedback.models import ClubSummary
@@ -59,9 +60,7 @@ def results(clubs, window: Window | None = None, *, evidence: bool = False, brie
     totals: what a dashboard counts, sorts and adds up); `full()` turns the ones a page
     draws into whole results."""
     window = window or Window.make()
-    if hasattr(clubs, "select_related"):
-        clubs = list(clubs.select_related("partner", "district"))
-    clubs = list(clubs)
+    clubs = club_list(clubs)
     if not clubs:
         return []
     if not window.is_default:
