@@ -178,6 +178,16 @@ def login(page, site: str, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def page_width(page) -> int:
+    """The page's full width, once a navigation that a click started has loaded.
+
+    Measured straight after a click that follows a link, the old document may be gone
+    and the new one not yet there (documentElement is null): wait for it first.
+    """
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def assert_axe_clean(page, name: str = "") -> None:
     """Runs axe-core on the page; fails on any serious or critical violation.
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from feedback.models import ActivityAnswer, Participant
-from tests.browser.conftest import assert_axe_clean
+from tests.browser.conftest import assert_axe_clean, page_width
 from tests.browser.test_young_people import join, make_club
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ def test_a_new_member_answers_the_activity_check_without_javascript(new_phone, s
     join(page, site, club)
     check = page.get_by_role("group", name=QUESTION)
     expect(check).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     assert_axe_clean(page, "club page with the activity check")
     check.get_by_label("3 days").check()
     page.get_by_role("button", name="Save my answer").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from clubs import services
 from clubs.models import District
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, login, screenshot
+from tests.browser.conftest import assert_axe_clean, login, screenshot, page_width
 from tests.browser.test_young_people import join
 
 
@@ -45,7 +45,7 @@ def test_a_coach_makes_an_aspect_fixed_with_a_reason_on_a_phone(phone, site, tmp
     phone.get_by_role("link", name="Riverside Football").click()
     expect(phone.get_by_role("heading", name="Riverside Football", level=1)).to_be_visible()
     assert_axe_clean(phone, "club page")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     screenshot(phone, tmp_path, "club-phone")
 
     phone.get_by_role("link", name="Edit Day").click()
@@ -135,7 +135,7 @@ def test_a_lead_starts_a_club_with_its_venue_and_young_people_see_location_fixed
     phone.goto(f"{site}/clubs/new/")
     expect(phone.get_by_role("heading", name="Start a club", level=1)).to_be_visible()
     assert_axe_clean(phone, "start a club")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     screenshot(phone, tmp_path, "club-create-phone")
     phone.get_by_label("Club name").fill("Riverside Tennis")
     phone.locator("#id_activity").fill("Tennis")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from feedback import identity
 from feedback.models import Outcome, State
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, login
+from tests.browser.conftest import assert_axe_clean, login, page_width
 from tests.browser.test_coach_journey import make_club
 
 ANSWER = "Thanks: we asked the school and Thursdays are free from next month."
@@ -27,7 +27,7 @@ LOOK_AGAIN = "Look at it again on (date)"
 
 def looks_right(page, name):
     """No sideways scrolling on the phone, and axe-clean."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls"
+    assert page_width(page) <= 390, f"{name} scrolls"
     assert_axe_clean(page, name)
 
 

@@ -18,7 +18,7 @@ from clubs.services import aspect_update
 from feedback import identity
 from feedback.models import Proposal, State
 from tests import factories
-from tests.browser.conftest import PHONE, _context, assert_axe_clean, login, screenshot
+from tests.browser.conftest import PHONE, _context, assert_axe_clean, login, screenshot, page_width
 
 ANSWER = "Yes! Most of you asked for Thursdays, so that's the new day."
 
@@ -41,7 +41,7 @@ def make_club():
 
 
 def look(page, tmp_path, name, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls"
+    assert page_width(page) <= width, f"{name} scrolls"
     assert_axe_clean(page, name)
     path = screenshot(page, tmp_path, name)
     keep = os.environ.get("COACH_SHOTS")
@@ -68,6 +68,7 @@ def test_coach_acts_on_an_idea_and_its_author_sees_the_new_day(desktop, browser,
     expect(page.get_by_role("link", name="Can we move to Thursdays?")).to_be_visible()
     look(page, tmp_path, "coach-needs-you", 1280)
     page.get_by_role("link", name="Open the moderation queue").click()
+    page.wait_for_url("**/coach/moderation/")
     look(page, tmp_path, "coach-moderation", 1280)
     page.get_by_role("button", name="Publish \u201cCan we move to Thursdays?\u201d").click()
     expect(page.get_by_role("status")).to_contain_text("Published")

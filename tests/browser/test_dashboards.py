@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from demo import showcase as demo_indicators
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, login, screenshot
+from tests.browser.conftest import assert_axe_clean, login, screenshot, page_width
 
 
 def _staff():
@@ -58,6 +58,6 @@ def test_club_indicators_at_phone_width_are_axe_clean_and_show_the_records(phone
     links = card.locator("details a")
     assert links.count() == 8
     assert "/clubs/harbour-street-dance/proposals/" in links.first.get_attribute("href")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert_axe_clean(phone, "club indicators")
     screenshot(phone, tmp_path, "club-indicators-phone")

@@ -19,7 +19,7 @@ from feedback import identity
 from feedback.models import Proposal
 from feedback.services import proposal_publish
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, screenshot
+from tests.browser.conftest import assert_axe_clean, screenshot, page_width
 
 FIXED_REASON = "The school lends us its hall for free, and nowhere else nearby is free."
 
@@ -72,7 +72,7 @@ def check(page, shots, name, checker=None):
         checker.goto(origin + "/privacy/")
         checker.set_content(page.content())
         target = checker
-    assert target.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls"
+    assert page_width(target) <= 390, f"{name} scrolls"
     assert_axe_clean(target, name)
 
 

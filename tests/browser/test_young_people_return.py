@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from feedback import services
 from feedback.models import Outcome, Participant
-from tests.browser.conftest import assert_axe_clean
+from tests.browser.conftest import assert_axe_clean, page_width
 from tests.browser.test_young_people import join, make_club
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,7 +48,7 @@ def test_an_answered_idea_greets_its_author_on_the_next_visit_until_seen(new_pho
     )
     assert top == "News about an idea"
     expect(page.get_by_test_id("notice-count")).to_have_text("1 idea has news")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
     assert_axe_clean(page, "club page with the answer notice")
 
     # Still there on a reload: a glance is not "seen".
@@ -79,7 +79,7 @@ def test_a_member_on_a_new_phone_scans_the_qr_code_and_gets_back_in_with_the_phr
     phone = new_phone()
     phone.goto(f"{site}/join/{club.join_code}/")
     phone.get_by_role("heading", name=f"Join {club.name}").wait_for()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert_axe_clean(phone, "QR join page")
     phone.get_by_role("link", name="Get back in with your recovery phrase").click()
     phone.get_by_role("heading", name="Get back in with your recovery phrase").wait_for()
