@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from clubs import services
 from clubs.models import District
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, login, screenshot, page_width
+from tests.browser.conftest import assert_axe_clean, login, page_width, screenshot
 from tests.browser.test_young_people import join
 
 

@@ -18,7 +18,7 @@ from clubs.services import aspect_update
 from feedback import identity
 from feedback.models import Proposal, State
 from tests import factories
-from tests.browser.conftest import PHONE, _context, assert_axe_clean, login, screenshot, page_width
+from tests.browser.conftest import PHONE, _context, assert_axe_clean, login, page_width, screenshot
 
 ANSWER = "Yes! Most of you asked for Thursdays, so that's the new day."
 

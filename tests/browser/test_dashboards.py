@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from demo import showcase as demo_indicators
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, login, screenshot, page_width
+from tests.browser.conftest import assert_axe_clean, login, page_width, screenshot
 
 
 def _staff():

@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_axe_clean, screenshot, page_width
+from tests.browser.conftest import assert_axe_clean, page_width, screenshot
 
 
 def test_home_page_at_phone_width_is_axe_clean_and_self_hosted(phone, site, tmp_path):

@@ -10,7 +10,7 @@ from clubs.services import aspect_update
 from feedback.models import Attendance, Session
 from feedback.sessions import generate_sessions
 from tests import factories
-from tests.browser.conftest import PHONE, assert_axe_clean, login, screenshot, page_width
+from tests.browser.conftest import PHONE, assert_axe_clean, login, page_width, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from feedback import identity
 from feedback.models import Proposal
 from feedback.services import proposal_publish
 from tests import factories
-from tests.browser.conftest import assert_axe_clean, screenshot, page_width
+from tests.browser.conftest import assert_axe_clean, page_width, screenshot
 
 FIXED_REASON = "The school lends us its hall for free, and nowhere else nearby is free."
 
