@@ -288,9 +288,12 @@ def test_county_dashboard_reads_one_row_per_club_when_warm(world, client_as, now
     assert warm_few < computing - 5
 
 
-def test_dashboard_says_when_its_figures_were_judged(world, client_as, now):
-    client = client_as("staff")
-    url = reverse("feedback:county-dashboard")
+@pytest.mark.parametrize("who", ["staff", "coach"])
+def test_pages_say_when_their_figures_were_judged(world, client_as, now, who):
+    """The county dashboard and the coach's club panel, both read from summaries up to a
+    few minutes old, say when their figures were judged."""
+    client = client_as(who)
+    url = reverse("feedback:county-dashboard") if who == "staff" else world.club.get_absolute_url()
     populate(world.club, coach=world.coach)
     client.get(url)
     client.get(url)
