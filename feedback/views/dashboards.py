@@ -157,10 +157,18 @@ def county_dashboard(request):
             "districts": dash.district_breakdown(results),
             "district_headings": dash.DISTRICT_HEADINGS,
             "months": months,
-            "chart": dash.trend_chart(months, "Proposals per month across the county"),
+            "chart": dash.trend_chart(months, _trend_title(form)),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _trend_title(form) -> str:
+    """The trend chart's name: the whole county, or the filter chosen (as the headings)."""
+    chosen = form.chosen()
+    if not chosen:
+        return "Proposals per month across the county"
+    return "Proposals per month at clubs with " + ", ".join(chosen)
 
 
 @require_safe

@@ -500,6 +500,8 @@ def test_a_filtered_county_dashboard_names_the_filter_and_links_keep_the_period(
     assert f"Satellite Clubs with district {district}, from 1 Aug 2026" in body
     assert f'id="totals">Totals: district {district}</h2>' in body
     assert "County totals" not in body
+    assert "across the county" not in body
+    assert f"Proposals per month at clubs with district {district}: the numbers" in body
     period = "?start=2026-08-01&amp;end=2026-09-30"
     club_link = reverse("feedback:club-indicators", args=[world.club.slug]) + period
     partner_link = reverse("feedback:partner-dashboard", args=[world.club.partner_id]) + period
