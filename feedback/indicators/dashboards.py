@@ -214,33 +214,60 @@ def _month_key(value) -> date | None:
 def monthly_trends(club_ids: list[int], window: Window) -> list[Month]:
     """The period's totals month by month (one query). The rows add up to `totals()`:
     both count the same populations (`core.populations`)."""
+    return add_months(window, monthly_counts(club_ids, window).values())
+
+
+# A club's month, as `monthly_counts` gives it: these counts in this order.
+MONTH_COUNTS = ("proposals", "published", "answered", "decided", "adopted")
+
+
+def monthly_counts(club_ids: list[int], window: Window) -> dict[int, dict[str, list[int]]]:
+    """Each club's counts month by month (one query): {club id: {"2026-09-01": [proposals,
+    published, answered, decided, adopted]}}, proposals made, published and answered in
+    the month they were made, decisions and adoptions in the month they were decided.
+    Only months with something in them; what `add_months` adds up, and what a club's
+    summary keeps (`summaries.py`)."""
+    counts: dict[int, dict[str, list[int]]] = {pk: {} for pk in club_ids}
+    if not club_ids:
+        return counts
     months = period_months(window)
-    if club_ids:
-        c = populations(window)
-        rows = (
-            Proposal.objects.filter(club_id__in=club_ids)
-            .filter(c["made"] | c["decided"])
-            .annotate(made_in=TruncMonth("submitted_at"), decided_in=TruncMonth("decided_at"))
-            .values("made_in", "decided_in")
-            .annotate(
-                proposals=Count("pk", filter=c["made"]),
-                published=Count("pk", filter=c["published"]),
-                answered=Count("pk", filter=c["answered"]),
-                decided=Count("pk", filter=c["decided"]),
-                adopted=Count("pk", filter=c["adopted"]),
-            )
-            .order_by()
+    c = populations(window)
+    rows = (
+        Proposal.objects.filter(club_id__in=club_ids)
+        .filter(c["made"] | c["decided"])
+        .annotate(made_in=TruncMonth("submitted_at"), decided_in=TruncMonth("decided_at"))
+        .values("club_id", "made_in", "decided_in")
+        .annotate(
+            proposals=Count("pk", filter=c["made"]),
+            published=Count("pk", filter=c["published"]),
+            answered=Count("pk", filter=c["answered"]),
+            decided=Count("pk", filter=c["decided"]),
+            adopted=Count("pk", filter=c["adopted"]),
         )
-        for row in rows:
-            made = months.get(_month_key(row["made_in"]))
-            if made is not None:
-                made.proposals += row["proposals"]
-                made.published += row["published"]
-                made.answered += row["answered"]
-            decided = months.get(_month_key(row["decided_in"]))
-            if decided is not None:
-                decided.decided += row["decided"]
-                decided.adopted += row["adopted"]
+        .order_by()
+    )
+    for row in rows:
+        club = counts[row["club_id"]]
+        for key, names in (
+            (_month_key(row["made_in"]), MONTH_COUNTS[:3]),
+            (_month_key(row["decided_in"]), MONTH_COUNTS[3:]),
+        ):
+            if key not in months or not any(row[name] for name in names):
+                continue
+            month = club.setdefault(key.isoformat(), [0] * len(MONTH_COUNTS))
+            for name in names:
+                month[MONTH_COUNTS.index(name)] += row[name]
+    return counts
+
+
+def add_months(window: Window, clubs) -> list[Month]:
+    """The months of the period, each the sum of these clubs' `monthly_counts`."""
+    months = period_months(window)
+    for club in clubs:
+        for key, values in club.items():
+            month = months[date.fromisoformat(key)]
+            for name, value in zip(MONTH_COUNTS, values, strict=True):
+                setattr(month, name, getattr(month, name) + value)
     return list(months.values())
 
 

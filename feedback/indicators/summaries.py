@@ -28,6 +28,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from feedback.indicators import dashboards
 from feedback.indicators.core import (
     INDICATORS,
     SEVERITY,
@@ -75,6 +76,15 @@ def full(results_: list) -> list[ClubIndicators]:
         return list(results_)
     whole = {r.club.pk: r for r in _from_summaries([b.club for b in briefs], Window.make())}
     return [whole[r.club.pk] if isinstance(r, Brief) else r for r in results_]
+
+
+def monthly_trends(results_: list, window: Window) -> list:
+    """The period's months for these results (`dashboards.monthly_trends`): added up from
+    their briefs when every one is a brief, as a page's totals are; counted live otherwise.
+    Call it before `full()`, which turns a page's briefs into whole results."""
+    if results_ and all(isinstance(r, Brief) for r in results_):
+        return dashboards.add_months(window, (r.months for r in results_))
+    return dashboards.monthly_trends([r.club.pk for r in results_], window)
 
 
 def for_club(club, window: Window | None = None) -> ClubIndicators:
@@ -133,17 +143,20 @@ def _from_summaries(
     }
     stale = [c for c in clubs if c.pk not in rows or not _usable(rows[c.pk], window, now)]
     fresh: dict[int, ClubIndicators] = {}
+    briefs: dict[int, str] = {}
     if stale:
         computed = compute(stale, window, evidence=True)
+        months = dashboards.monthly_counts([c.pk for c in stale], window)
         saved = []
         for result in sorted(computed, key=lambda r: r.club.pk):  # one lock order
             fresh[result.club.pk] = result
             row = rows.get(result.club.pk)
+            briefs[result.club.pk] = dump_brief(result, months[result.club.pk])
             saved.append(
                 ClubSummary(
                     club_id=result.club.pk,
                     data=dump(result),
-                    brief=dump_brief(result),
+                    brief=briefs[result.club.pk],
                     # The version read before computing. A club read for the first time
                     # gets its row now, not usable until the next read: a write that came
                     # before the row existed could not move its version.
@@ -165,7 +178,10 @@ def _from_summaries(
     for club in clubs:
         if club.pk in fresh:
             result = fresh[club.pk]
-            out.append(result if evidence else load(club, result.window, dump(result), False))
+            if brief:
+                out.append(load_brief(club, result.window, briefs[club.pk]))
+            else:
+                out.append(result if evidence else load(club, result.window, dump(result), False))
             continue
         row = rows[club.pk]
         judged = Window(start=window.start, end=window.end, as_of=row.as_of)
@@ -196,6 +212,7 @@ class Brief:
     window: Window
     indicators: dict[str, Status]
     totals: dict
+    months: dict  # dashboards.monthly_counts for this club
 
     def __iter__(self):
         return iter(self.indicators.values())
@@ -217,11 +234,12 @@ _STATUSES = {status: status[0] for status in SEVERITY}  # "green" -> "g"
 _FROM_LETTER = {letter: Status(status) for status, letter in _STATUSES.items()}
 
 
-def dump_brief(result: ClubIndicators) -> str:
+def dump_brief(result: ClubIndicators, months: dict) -> str:
     return json.dumps(
         {
             "s": "".join(_STATUSES[result.indicators[key].status] for key in INDICATORS),
             "t": {name: result.totals[name] for name in BRIEF_TOTALS},
+            "m": months,
         },
         separators=(",", ":"),
     )
@@ -236,6 +254,7 @@ def load_brief(club, window: Window, brief: str) -> Brief:
             key: _FROM_LETTER[letter] for key, letter in zip(INDICATORS, saved["s"], strict=True)
         },
         totals=saved["t"],
+        months=saved["m"],
     )
 
 

@@ -137,11 +137,11 @@ def county_dashboard(request):
     _form_errors(request, form)
     # The table draws a page of clubs, whole; every figure above and below it counts them
     # all, from the same results (the page's included).
+    months = summaries.monthly_trends(results, window)
     page = Paginator(results, CLUBS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = summaries.full(page.object_list)
     start = page.start_index() - 1 if results else 0
     results[start : start + len(page.object_list)] = page.object_list
-    months = dash.monthly_trends([r.club.pk for r in results], window)
     return render(
         request,
         "feedback/dashboards/county.html",
