@@ -337,9 +337,13 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
                 neg.evidence,
                 "aspect",
             )
-        if neg.facts["negotiable"] <= t["NEGOTIABLE_AMBER_AT_MOST"]:
+        negotiable = neg.facts["negotiable"]
+        if negotiable <= t["NEGOTIABLE_AMBER_AT_MOST"]:
             add(
-                "Only one aspect is negotiable: is there more young people could decide?",
+                "No aspect is negotiable yet: is there anything young people could decide?"
+                if not negotiable
+                else f"Only {_count_words(negotiable, 'aspect is', 'aspects are')} negotiable: "
+                "is there more young people could decide?",
                 NEGOTIABLE,
                 neg.evidence,
                 "aspect",
@@ -373,6 +377,11 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
             TIMELINE,
         )
     return out
+
+
+def _count_words(n: int, one: str, many: str) -> str:
+    """'one aspect is', '2 aspects are': a prompt reads 'one' where a table would show 1."""
+    return f"one {one}" if n == 1 else f"{n} {many}"
 
 
 def percent(part: int, whole: int) -> str:
