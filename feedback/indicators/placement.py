@@ -7,7 +7,8 @@ is returned with the result so screens can show why ("consulted and informed:
 
 from __future__ import annotations
 
-from feedback.indicators.core import (
+from feedback.indicators.rows import ClubIndicators, Placement, Prompt, _fmt_pct, _pct, _plural
+from feedback.indicators.spec import (
     AMBER,
     CHANGES,
     GREEN,
@@ -18,15 +19,10 @@ from feedback.indicators.core import (
     SEVERITY,
     SILENT,
     SLOW,
+    SPECS,
     TIMELINE,
     UNEXPLAINED,
     VOICE,
-    ClubIndicators,
-    Placement,
-    Prompt,
-    _fmt_pct,
-    _pct,
-    _plural,
     thresholds,
 )
 
@@ -123,7 +119,8 @@ def hart(result: ClubIndicators) -> Placement:
     adopted = changes.value
     goalposts = ind[UNEXPLAINED].facts["goalposts"]
     summary = (
-        f"{_fmt_pct(answered)} answered within {thresholds()['SILENT_AFTER_DAYS']} days, "
+        SPECS[SILENT].say("placement", answered=_fmt_pct(answered))
+        + ", "
         + (f"{_fmt_pct(adopted)} adopted, " if adopted is not None else "nothing decided, ")
         + (f"{goalposts} moving goalposts" if goalposts else "no moving goalposts")
     )
@@ -266,25 +263,28 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
     waiting = totals["waiting"]
     if waiting:
         add(
-            f"{_plural(len(waiting), 'proposal has', 'proposals have')} waited over "
-            f"{t['SLOW_RED_OVER_DAYS']} days for an answer: acknowledge or decide "
-            f"{'it' if len(waiting) == 1 else 'them'}.",
+            SPECS[SLOW].say(
+                "waiting_prompt",
+                proposals=_plural(len(waiting), "proposal has", "proposals have"),
+                them="it" if len(waiting) == 1 else "them",
+            ),
             SLOW,
             waiting,
         )
     stalled = totals["stalled"]
     if stalled:
         add(
-            f"{_plural(len(stalled), 'proposal has', 'proposals have')} been undecided for over "
-            f"{t['STALLED_AFTER_DAYS']} days: decide, or defer with a date to look again.",
+            SPECS[SLOW].say(
+                "stalled_prompt",
+                proposals=_plural(len(stalled), "proposal has", "proposals have"),
+            ),
             SLOW,
             stalled,
         )
     if ind[SILENT].status in (AMBER, RED) and ind[SILENT].evidence:
         n = len(ind[SILENT].evidence)
         add(
-            f"{_plural(n, 'proposal')} got no public answer within {t['SILENT_AFTER_DAYS']} days: "
-            "write an answer young people can read.",
+            SPECS[SILENT].say("prompt", proposals=_plural(n, "proposal")),
             SILENT,
             ind[SILENT].evidence,
         )
@@ -366,14 +366,12 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
     gaps = ind[TIMELINE].facts["gaps"]
     if "start" in gaps:
         add(
-            f"No ideas in the first {t['START_WEEKS']} weeks of funding: involve young people "
-            "from the start in the next club.",
+            SPECS[TIMELINE].say("start_prompt"),
             TIMELINE,
         )
     if "stop" in gaps:
         add(
-            f"No ideas in the last {t['END_WEEKS']} funded weeks or since: ask young people how "
-            "the club should carry on.",
+            SPECS[TIMELINE].say("stop_prompt"),
             TIMELINE,
         )
     return out

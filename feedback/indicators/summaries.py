@@ -37,11 +37,12 @@ from feedback.indicators.core import (
     club_list,
     compute,
 )
+from feedback.indicators.placement import place
+from feedback.indicators.spec import ID_FACTS
 from feedback.models import ClubSummary
 
 _INDICATOR_FIELDS = [f.name for f in fields(Indicator)]
-# The facts of core.py's indicators that list record ids (empty without evidence).
-ID_FACTS = frozenset({"goalpost_ids", "unexplained_ids"})
+# The facts that list record ids (empty without evidence) are the specs' `id_facts`.
 _ROW = ("club_id", "version", "data_version", "start", "end", "as_of")
 
 
@@ -260,8 +261,6 @@ def dump(result: ClubIndicators) -> str:
 def load(club, window: Window, data: str, evidence: bool) -> ClubIndicators:
     """The `ClubIndicators` that `dump` saved; without evidence, as `compute(evidence=False)`
     gives them (no record ids, Hart only)."""
-    from feedback.indicators.placement import place
-
     saved = json.loads(data)
     indicators = {}
     for key, values in zip(INDICATORS, saved["indicators"], strict=True):
