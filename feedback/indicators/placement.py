@@ -26,6 +26,11 @@ from feedback.indicators.spec import (
     thresholds,
 )
 
+# The placements' own thresholds (not indicators'): Youth-initiated needs at least this share
+# of decisions adopted; Lundy's Voice is met when at least this share of ideas is published.
+YOUTH_LED_ADOPTED_PCT = 50
+VOICE_PUBLISHED_PCT = 80
+
 HART_RUNGS = [
     ("non_participation", "Non-participation"),
     ("tokenism", "Tokenism"),
@@ -72,7 +77,7 @@ HART_RULES = [
     ),
     (
         "youth_initiated",
-        "Shared decisions, with at least 50% adopted, Narrow voice green, and at least half "
+        "Shared decisions, with at least {youth_led}% adopted, Narrow voice green, and at least half "
         "of the adopted ideas young people's own (not asked for in a round).",
     ),
 ]
@@ -86,7 +91,11 @@ def hart_rules() -> list[tuple[str, str, str]]:
         (
             key,
             labels[key],
-            text.format(min=t["MIN_RECORDS"], changes_amber=t["CHANGES_AMBER_UNDER_PCT"]),
+            text.format(
+                min=t["MIN_RECORDS"],
+                changes_amber=t["CHANGES_AMBER_UNDER_PCT"],
+                youth_led=YOUTH_LED_ADOPTED_PCT,
+            ),
         )
         for key, text in HART_RULES
     ]
@@ -154,7 +163,7 @@ def hart(result: ClubIndicators) -> Placement:
     ):
         reasons = []
         if silent.status in (AMBER, RED):
-            reasons.append(f"{_fmt_pct(silent.value)} of proposals unanswered after 28 days")
+            reasons.append(SPECS[SILENT].say("unanswered", share=_fmt_pct(silent.value)))
         if goalposts:
             reasons.append(f"{goalposts} moving goalposts")
         if changes.status == RED:
@@ -168,7 +177,7 @@ def hart(result: ClubIndicators) -> Placement:
     own = changes.facts["adopted_own"]
     youth_led = (
         adopted is not None
-        and adopted >= 50
+        and adopted >= YOUTH_LED_ADOPTED_PCT
         and ind[VOICE].status == GREEN
         and changes.facts["adopted"] > 0
         and own * 2 >= changes.facts["adopted"]
@@ -179,7 +188,10 @@ def hart(result: ClubIndicators) -> Placement:
             f"{summary}; {own} of {changes.facts['adopted']} adopted ideas were young people's "
             "own (not asked for in a round), and at least half of members took part",
         )
-    return placed("shared", f"{summary}; at least 40% adopted and a broad voice")
+    return placed(
+        "shared",
+        f"{summary}; at least {thresholds()['CHANGES_AMBER_UNDER_PCT']}% adopted and a broad voice",
+    )
 
 
 def lundy(result: ClubIndicators) -> list[Placement]:
@@ -202,7 +214,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
     submitted, published = totals["proposals"], totals["published"]
     if submitted == 0:
         voice = RED if totals["members"] >= minimum else NONE
-    elif submitted < minimum or published * 100 < 80 * submitted:
+    elif submitted < minimum or published * 100 < VOICE_PUBLISHED_PCT * submitted:
         voice = AMBER
     else:
         voice = GREEN
@@ -213,7 +225,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             level=LEVELS[voice],
             rule=(
                 f"{_plural(submitted, 'idea')} made, {published} published to the club: met with "
-                f"{minimum} or more ideas and at least 80% published"
+                f"{minimum} or more ideas and at least {VOICE_PUBLISHED_PCT}% published"
             ),
         )
     )

@@ -247,6 +247,7 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
                 "young people can read."
             ),
             "placement": "{answered} answered within {after_days} days",
+            "unanswered": "{share} of proposals unanswered after {after_days} days",
         },
     ),
     IndicatorSpec(

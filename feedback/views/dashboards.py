@@ -22,7 +22,7 @@ from feedback.indicators import dashboards as dash
 from feedback.indicators import summaries
 from feedback.indicators.evidence import attach
 from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
-from feedback.indicators.placement import LUNDY, hart_rules
+from feedback.indicators.placement import LUNDY, VOICE_PUBLISHED_PCT, hart_rules
 
 # Clubs in a page of the county dashboard's table (400 rows took 100 ms to draw, #12).
 CLUBS_PER_PAGE = 50
@@ -193,6 +193,7 @@ def placement_help(request):
         {
             "hart_rules": hart_rules(),
             "lundy_questions": LUNDY,
+            "voice_published_pct": VOICE_PUBLISHED_PCT,
             "indicators": [
                 (name, grounding, indicators.rule_text(key))
                 for key, (name, _, grounding) in indicators.INDICATORS.items()
