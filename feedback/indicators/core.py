@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -222,6 +223,23 @@ def populations(w: Window) -> dict[str, Q]:
         & Q(submitted_at__lte=waiting_cut)
         & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gt=w.as_of)),
     }
+
+
+@dataclass
+class ClubFacts:
+    """What the queries found for one club: everything its rows are judged on."""
+
+    club: Club
+    counts: dict  # `proposal_counts`: the proposal populations' sizes, first and last input
+    evidence: dict[str, list[int]]  # their ids, by population (`_Computer.EVIDENCE`)
+    decisions: dict  # decisions, 'not adopted' ones, unexplained ones, moving goalposts
+    decision_evidence: dict[str, list[int]]  # unexplained and goalpost ids
+    members: dict  # members and voices
+    responses: list[tuple[int, float, bool]]  # (proposal id, days waited, answered?)
+    authors: list[tuple[int, int]]  # (author id, ideas), most active first
+    top_evidence: list[int]  # the three most active members' ideas, when top-heavy
+    aspects: list[tuple[int, str, str]]  # (id, status, reason) at the period's end
+    outcomes: outcomes.ClubOutcomes  # the registers' figures
 
 
 class _Computer:
@@ -453,18 +471,21 @@ class _Computer:
                 if self.evidence and cid in top_authors
                 else []
             )
-            indicators = {
-                SILENT: self.silent(p, ev),
-                SLOW: self.slow(responses.get(cid, []), p, ev),
-                CHANGES: self.changes(p, ev),
-                UNEXPLAINED: self.unexplained(d, dev),
-                NEGOTIABLE: self.negotiable(club, aspects.get(cid, [])),
-                VOICE: self.voice(m, authors.get(cid, []), top_ev),
-                PROMISES: self.promises(p, ev),
-                TIMELINE: self.timeline(club, p),
-                ENGAGEMENT: self.engagement(results_of[cid]),
-                KEEPS: self.keeps(results_of[cid]),
-            }
+            facts = ClubFacts(
+                club=club,
+                counts=p,
+                evidence=ev,
+                decisions=d,
+                decision_evidence=dev,
+                members=m,
+                responses=responses.get(cid, []),
+                authors=authors.get(cid, []),
+                top_evidence=top_ev,
+                aspects=aspects.get(cid, []),
+                outcomes=results_of[cid],
+            )
+            # One row per spec, in the registry's order.
+            indicators = {spec.key: MEASURES[spec.key](self, facts) for spec in REGISTRY}
             days = answer_days.get(cid, [])
             li = listened.get(cid) or {"listened": 0, "listened_yes": 0}
             totals = {
@@ -516,7 +537,8 @@ class _Computer:
     def say(self, key: str, sentence: str, **facts) -> str:
         return SPECS[key].say(sentence, self.v[key], **facts)
 
-    def engagement(self, result) -> Indicator:
+    def engagement(self, f: ClubFacts) -> Indicator:
+        result = f.outcomes
         measured = [c for c in result.changes if c.measured]
         fell = [c for c in measured if c.after_average < c.before_average]
         before = sum(c.before_average for c in measured)
@@ -553,7 +575,8 @@ class _Computer:
             more_url=_outcomes_url(result.club),
         )
 
-    def keeps(self, result) -> Indicator:
+    def keeps(self, f: ClubFacts) -> Indicator:
+        result = f.outcomes
         weeks = self.v[KEEPS]["weeks"]
         still, counted = result.retention.get(weeks, (0, 0))
         value = _pct(still, counted)
@@ -576,7 +599,8 @@ class _Computer:
 
     # --- the eight rules ---
 
-    def silent(self, p: dict, ev: dict) -> Indicator:
+    def silent(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
         pop, n = p["silent_pop"], p["silent"]
         value = _pct(n, pop)
         return self.indicator(
@@ -593,7 +617,8 @@ class _Computer:
             facts={"answered_pct": _pct(pop - n, pop), "silent": n, "population": pop},
         )
 
-    def slow(self, rows: list[tuple[int, float, bool]], p: dict, ev: dict) -> Indicator:
+    def slow(self, f: ClubFacts) -> Indicator:
+        rows, p, ev = f.responses, f.counts, f.evidence
         slow_after = self.v[SLOW]["amber"]
         stalled = p["stalled"]
         waits = [w for _, w, _ in rows]
@@ -622,7 +647,8 @@ class _Computer:
             facts={"stalled": stalled, "median_days": median},
         )
 
-    def changes(self, p: dict, ev: dict) -> Indicator:
+    def changes(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
         pop, n = p["changes_pop"], p["changes_adopted"]
         value = _pct(n, pop)
         return self.indicator(
@@ -640,7 +666,8 @@ class _Computer:
             facts={"adopted_pct": value, "adopted_own": p["adopted_own"], "adopted": n},
         )
 
-    def unexplained(self, d: dict, dev: dict) -> Indicator:
+    def unexplained(self, f: ClubFacts) -> Indicator:
+        d, dev = f.decisions, f.decision_evidence
         records, nos, n, goalposts = (
             d["decisions"],
             d["not_adopted"],
@@ -673,9 +700,10 @@ class _Computer:
             },
         )
 
-    def negotiable(self, club: Club, aspects: list[tuple[int, str, str]]) -> Indicator:
+    def negotiable(self, f: ClubFacts) -> Indicator:
         """Undeclared aspects are "not declared yet", never negotiable: amber until the
         club's first session (`rules.first_session`), red after it."""
+        club, aspects = f.club, f.aspects
         v = self.v[NEGOTIABLE]
         negotiable = [pk for pk, s, _ in aspects if s == AspectStatus.NEGOTIABLE]
         fixed = [pk for pk, s, _ in aspects if s == AspectStatus.FIXED]
@@ -726,7 +754,8 @@ class _Computer:
             facts=counts,
         )
 
-    def voice(self, m: dict, authors: list[tuple[int, int]], top_ev: list[int]) -> Indicator:
+    def voice(self, f: ClubFacts) -> Indicator:
+        m, authors, top_ev = f.members, f.authors, f.top_evidence
         members, voices = m["members"], m["voices"]
         value = _pct(voices, members)
         total = sum(n for _, n in authors)
@@ -751,7 +780,8 @@ class _Computer:
             },
         )
 
-    def promises(self, p: dict, ev: dict) -> Indicator:
+    def promises(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
         pop, n = p["promise_pop"], p["lapsed"]
         value = _pct(n, pop)
         return self.indicator(
@@ -769,7 +799,8 @@ class _Computer:
             facts={"lapsed": n},
         )
 
-    def timeline(self, club: Club, p: dict) -> Indicator:
+    def timeline(self, f: ClubFacts) -> Indicator:
+        club, p = f.club, f.counts
         v, today = self.v[TIMELINE], self.w.as_of_date
         start_end = club.funding_start + timedelta(weeks=v["start_weeks"])
         stop_from = club.funding_end - timedelta(weeks=v["end_weeks"])
@@ -804,6 +835,21 @@ class _Computer:
             evidence=[],
             facts={"gaps": gaps},
         )
+
+
+# How the runner gathers each spec's row from a club's facts: one per key of the registry.
+MEASURES: dict[str, Callable[[_Computer, ClubFacts], Indicator]] = {
+    SILENT: _Computer.silent,
+    SLOW: _Computer.slow,
+    CHANGES: _Computer.changes,
+    UNEXPLAINED: _Computer.unexplained,
+    NEGOTIABLE: _Computer.negotiable,
+    VOICE: _Computer.voice,
+    PROMISES: _Computer.promises,
+    TIMELINE: _Computer.timeline,
+    ENGAGEMENT: _Computer.engagement,
+    KEEPS: _Computer.keeps,
+}
 
 
 def _outcomes_url(club: Club) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from feedback.indicators import core
 from feedback.indicators import spec as specs
 from feedback.indicators.spec import AMBER, GREEN, REGISTRY, SILENT, SPECS, setting
 from tests.feedback.test_indicators import NOW, Story
@@ -26,6 +27,19 @@ def test_the_registry_has_each_indicator_once_in_order():
     assert len(keys) == len(set(keys)) == 10
     assert list(specs.INDICATORS) == keys
     assert list(SPECS) == keys
+    # The runner gathers a row for each spec, and for nothing else.
+    assert set(core.MEASURES) == set(keys)
+
+
+def test_the_runner_returns_one_typed_row_per_spec_in_order(db):
+    result = Story().result()
+    assert isinstance(result, core.ClubIndicators)
+    assert list(result.indicators) == [s.key for s in REGISTRY]
+    for spec in REGISTRY:
+        row = result.indicators[spec.key]
+        assert isinstance(row, core.Indicator)
+        assert row.evidence_kind == spec.evidence_kind
+        assert row.rule == spec.rule_text()
 
 
 @pytest.mark.parametrize("spec", REGISTRY, ids=lambda s: s.key)
