@@ -28,6 +28,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from clubs.models import Club
 from feedback.indicators.core import (
     INDICATORS,
     SEVERITY,
@@ -87,8 +88,6 @@ def refresh(clubs=None, *, batch: int = 200) -> int:
     """Computes the summaries of `clubs` (all by default) that are not usable now, in batches;
     returns how many were computed. A club without a row gets it in a first pass and its
     figures in a second (see `_from_summaries`)."""
-    from clubs.models import Club
-
     ids = list(
         (Club.objects.all() if clubs is None else clubs).order_by("pk").values_list("pk", flat=True)
     )
