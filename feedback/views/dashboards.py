@@ -32,7 +32,11 @@ def _form_errors(request, form) -> None:
     if form.is_bound and not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"{error} Showing the last 12 weeks instead.")
+                messages.error(
+                    request,
+                    f"{error} Showing the last {indicators.thresholds()['WINDOW_WEEKS']} weeks "
+                    "instead.",
+                )
 
 
 def _bound(form_class, request, **kwargs):

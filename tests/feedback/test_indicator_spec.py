@@ -151,3 +151,11 @@ def test_changing_the_slow_thresholds_changes_the_prompts(db):
         assert any("waited over 19 days" in p.text for p in result.prompts)
     assert result.totals["waiting"] == [waiting.pk]
     assert waiting.submitted_at == NOW - timedelta(days=20)
+
+
+def test_the_club_panel_names_the_window_from_the_setting(world, client_as):
+    client = client_as("coach")
+    url = reverse("clubs:club-detail", args=[world.club.slug])
+    assert "Is involvement real? Last 12 weeks" in client.get(url).content.decode()
+    with _override(WINDOW_WEEKS=8):
+        assert "Is involvement real? Last 8 weeks" in client.get(url).content.decode()
