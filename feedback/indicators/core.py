@@ -629,10 +629,12 @@ class _Computer:
             else []
         )
         still = sum(1 for _, _, answered in rows if not answered)
-        explanation = (
-            f"Median {_fmt_days(median)} to a first response over {_plural(len(waits), 'proposal')}"
-            + (f" ({still} still waiting)" if still else "")
-            + "."
+        explanation = self.say(
+            SLOW,
+            "explanation",
+            median=_fmt_days(median),
+            proposals=_plural(len(waits), "proposal"),
+            waiting=f" ({still} still waiting)" if still else "",
         )
         if stalled:
             explanation += self.say(SLOW, "stalled", proposals=_plural(stalled, "proposal"))
@@ -658,9 +660,8 @@ class _Computer:
             display=_fmt_pct(value),
             records=pop,
             display_count=(n, pop),
-            explanation=(
-                f"{n} of {_plural(pop, 'decision')} on negotiable matters adopted, adapted or "
-                "trialled the idea."
+            explanation=self.say(
+                CHANGES, "explanation", adopted=n, decisions=_plural(pop, "decision")
             ),
             evidence=ev["not_changed"],
             facts={"adopted_pct": value, "adopted_own": p["adopted_own"], "adopted": n},
@@ -675,11 +676,13 @@ class _Computer:
             d["goalposts"],
         )
         value = _pct(n, nos) if nos else 0.0
-        nos_text = _plural(nos, "'not adopted' answer")
-        explanation = (
-            f"{n} of {nos_text} gave no real reason; "
-            f"{goalposts} moving goalposts ('not possible' citing an aspect that "
-            f"was negotiable), over {_plural(records, 'decision')}."
+        explanation = self.say(
+            UNEXPLAINED,
+            "explanation",
+            unexplained=n,
+            nos=_plural(nos, "'not adopted' answer"),
+            goalposts=goalposts,
+            decisions=_plural(records, "decision"),
         )
         return self.indicator(
             UNEXPLAINED,
@@ -761,9 +764,13 @@ class _Computer:
         total = sum(n for _, n in authors)
         top = sum(n for _, n in authors[:3])
         top_pct = _pct(top, total)
-        explanation = f"{voices} of {_plural(members, 'member')} proposed or supported an idea."
+        explanation = self.say(
+            VOICE, "explanation", voices=voices, members=_plural(members, "member")
+        )
         if total:
-            explanation += f" The three most active made {top} of {_plural(total, 'proposal')}."
+            explanation += self.say(
+                VOICE, "top_three", top=top, proposals=_plural(total, "proposal")
+            )
         return self.indicator(
             VOICE,
             {"members": members, "voices": voices, "top": top, "total": total},
@@ -791,9 +798,8 @@ class _Computer:
             display=_fmt_pct(value),
             records=pop,
             display_count=(n, pop),
-            explanation=(
-                f"{n} of {_plural(pop, 'adopted idea')} are past their promised date with no "
-                "change recorded."
+            explanation=self.say(
+                PROMISES, "explanation", lapsed=n, ideas=_plural(pop, "adopted idea")
             ),
             evidence=ev["lapsed"],
             facts={"lapsed": n},

@@ -272,6 +272,7 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
         ),
         status=_slow,
         sentences={
+            "explanation": "Median {median} to a first response over {proposals}{waiting}.",
             "stalled": " {proposals} undecided after {stalled_days} days.",
             "waiting_prompt": (
                 "{proposals} waited over {red} days for an answer: acknowledge or decide {them}."
@@ -300,6 +301,12 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
             "Fewer than {min} decisions is not enough data."
         ),
         status=_share("adopted", "population", under),
+        sentences={
+            "explanation": (
+                "{adopted} of {decisions} on negotiable matters adopted, adapted or trialled "
+                "the idea."
+            ),
+        },
     ),
     IndicatorSpec(
         key=UNEXPLAINED,
@@ -316,6 +323,12 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
             "otherwise fewer than {min} decisions is not enough data."
         ),
         status=_unexplained,
+        sentences={
+            "explanation": (
+                "{unexplained} of {nos} gave no real reason; {goalposts} moving goalposts "
+                "('not possible' citing an aspect that was negotiable), over {decisions}."
+            ),
+        },
         words=lambda v: {"real_reason": rules.real_reason_rule_text()},
         id_facts=frozenset({"goalpost_ids", "unexplained_ids"}),
     ),
@@ -361,6 +374,10 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
             "proposals; red under {red}%. Fewer than {min} members is not enough data."
         ),
         status=_voice,
+        sentences={
+            "explanation": "{voices} of {members} proposed or supported an idea.",
+            "top_three": " The three most active made {top} of {proposals}.",
+        },
     ),
     IndicatorSpec(
         key=PROMISES,
@@ -380,6 +397,11 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
             "{red}%. Fewer than {min} is not enough data."
         ),
         status=_share("lapsed", "population", over),
+        sentences={
+            "explanation": (
+                "{lapsed} of {ideas} are past their promised date with no change recorded."
+            ),
+        },
     ),
     IndicatorSpec(
         key=TIMELINE,
