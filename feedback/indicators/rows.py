@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clubs.models import Club
-from feedback.indicators.spec import NONE, SEVERITY, SPECS, STATUS_LABELS, thresholds
+from feedback.indicators.spec import NONE, SEVERITY, SPECS, STATUS_LABELS, rule_text, thresholds
 
 # The totals every page, CSV and `manage.py indicators` show for a period, and what each counts.
 TOTALS: dict[str, str] = {
@@ -129,10 +129,6 @@ class Indicator:
             "records": self.records,
             "evidence": {f"{self.evidence_kind}s": sorted(self.evidence)},
         }
-
-
-def rule_text(key: str) -> str:
-    return SPECS[key].rule_text()
 
 
 @dataclass
