@@ -85,7 +85,7 @@ HART_RULES = [
 
 def hart_rules() -> list[tuple[str, str, str]]:
     """(key, label, rule) for each rung, with the thresholds from settings."""
-    t = thresholds()
+    t, changes = thresholds(), SPECS[CHANGES].values()
     labels = HART_LABELS | {"not_placed": "Not placed"}
     return [
         (
@@ -93,7 +93,7 @@ def hart_rules() -> list[tuple[str, str, str]]:
             labels[key],
             text.format(
                 min=t["MIN_RECORDS"],
-                changes_amber=t["CHANGES_AMBER_UNDER_PCT"],
+                changes_amber=changes["amber"],
                 youth_led=YOUTH_LED_ADOPTED_PCT,
             ),
         )
@@ -190,7 +190,7 @@ def hart(result: ClubIndicators) -> Placement:
         )
     return placed(
         "shared",
-        f"{summary}; at least {thresholds()['CHANGES_AMBER_UNDER_PCT']}% adopted and a broad voice",
+        f"{summary}; at least {SPECS[CHANGES].values()['amber']}% adopted and a broad voice",
     )
 
 
@@ -258,7 +258,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
 
 
 def prompts(result: ClubIndicators) -> list[Prompt]:
-    ind, totals, t = result.indicators, result.totals, thresholds()
+    ind, totals = result.indicators, result.totals
     out: list[Prompt] = []
 
     def add(text, key, evidence=(), kind="proposal"):
@@ -350,7 +350,7 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
                 "aspect",
             )
         negotiable = neg.facts["negotiable"]
-        if negotiable <= t["NEGOTIABLE_AMBER_AT_MOST"]:
+        if negotiable <= SPECS[NEGOTIABLE].values()["amber_at_most"]:
             add(
                 "No aspect is negotiable yet: is there anything young people could decide?"
                 if not negotiable
@@ -362,7 +362,7 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
             )
     voice = ind[VOICE]
     if voice.status in (AMBER, RED):
-        if voice.value is not None and voice.value < t["VOICE_AMBER_UNDER_PCT"]:
+        if voice.value is not None and voice.value < SPECS[VOICE].values()["amber"]:
             add(
                 f"Only {totals['voices']} of {_plural(totals['members'], 'member')} had a say: "
                 "ask quieter members, or open a round of ideas.",
