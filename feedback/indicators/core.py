@@ -555,11 +555,11 @@ class _Computer:
                 fell=len(fell),
             )
         else:
-            explanation = (
-                "No change made because of young people's ideas has enough sessions after it yet."
-            )
+            explanation = self.say(ENGAGEMENT, "none_measured")
         if waiting:
-            explanation += f" Too early to tell for {_plural(waiting, 'other change')}."
+            explanation += self.say(
+                ENGAGEMENT, "too_early", changes=_plural(waiting, "other change")
+            )
         flagged = fell if fell else measured
         return self.indicator(
             ENGAGEMENT,
@@ -723,22 +723,21 @@ class _Computer:
         if len(negotiable) <= v["amber_at_most"] and not undeclared:
             evidence |= set(fixed) | set(negotiable)
         display = f"{len(negotiable)} negotiable"
-        explanation = (
-            f"{_plural(len(negotiable), 'aspect')} young people can change, "
-            f"{len(fixed)} fixed, {len(no_reason)} fixed without a reason."
+        explanation = self.say(
+            NEGOTIABLE,
+            "explanation",
+            negotiable=_plural(len(negotiable), "aspect"),
+            fixed=len(fixed),
+            no_reason=len(no_reason),
         )
         if undeclared:
             display = f"{len(undeclared)} not declared yet; " + display
-            explanation += (
-                f" {_plural(len(undeclared), 'aspect')} not declared yet: the coach has not said "
-                "whether young people can change "
-                + ("it" if len(undeclared) == 1 else "them")
-                + (
-                    f", after the club's first session ({rules.first_session(club):%-d %b %Y})."
-                    if started
-                    else f"; red after the club's first session "
-                    f"({rules.first_session(club):%-d %b %Y})."
-                )
+            explanation += self.say(
+                NEGOTIABLE,
+                "undeclared_after" if started else "undeclared_before",
+                undeclared=_plural(len(undeclared), "aspect"),
+                them="it" if len(undeclared) == 1 else "them",
+                first_session=f"{rules.first_session(club):%-d %b %Y}",
             )
         counts = {
             "negotiable": len(negotiable),
@@ -819,18 +818,25 @@ class _Computer:
                 gaps.append("start")
                 notes.append(self.say(TIMELINE, "no_start", start_end=f"{start_end:%-d %b %Y}"))
             else:
-                notes.append(f"first idea on {first:%-d %b %Y}")
+                notes.append(self.say(TIMELINE, "first", first=f"{first:%-d %b %Y}"))
         if today > club.funding_end:
             checked += 1
             if last is None or last < stop_from:
                 gaps.append("stop")
                 notes.append(
-                    f"no idea since {stop_from:%-d %b %Y} (funding ended {club.funding_end:%-d %b %Y})"
+                    self.say(
+                        TIMELINE,
+                        "no_stop",
+                        stop_from=f"{stop_from:%-d %b %Y}",
+                        funding_end=f"{club.funding_end:%-d %b %Y}",
+                    )
                 )
             else:
-                notes.append(f"latest idea on {last:%-d %b %Y}")
+                notes.append(self.say(TIMELINE, "last", last=f"{last:%-d %b %Y}"))
         if not checked:
-            notes.append(f"too early to tell: funding started {club.funding_start:%-d %b %Y}")
+            notes.append(
+                self.say(TIMELINE, "too_early", funding_start=f"{club.funding_start:%-d %b %Y}")
+            )
         return self.indicator(
             TIMELINE,
             {"checked": checked, "gaps": len(gaps)},

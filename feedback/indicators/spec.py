@@ -352,6 +352,20 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
             "at the end of the period."
         ),
         status=_negotiable,
+        sentences={
+            "explanation": (
+                "{negotiable} young people can change, {fixed} fixed, {no_reason} fixed without "
+                "a reason."
+            ),
+            "undeclared_after": (
+                " {undeclared} not declared yet: the coach has not said whether young people can "
+                "change {them}, after the club's first session ({first_session})."
+            ),
+            "undeclared_before": (
+                " {undeclared} not declared yet: the coach has not said whether young people can "
+                "change {them}; red after the club's first session ({first_session})."
+            ),
+        },
         evidence_kind="aspect",
     ),
     IndicatorSpec(
@@ -419,7 +433,12 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
         ),
         status=_timeline,
         sentences={
+            # The notes an explanation joins with "; " (and starts with a capital).
             "no_start": "no idea in the first {start_weeks} weeks (to {start_end})",
+            "first": "first idea on {first}",
+            "no_stop": "no idea since {stop_from} (funding ended {funding_end})",
+            "last": "latest idea on {last}",
+            "too_early": "too early to tell: funding started {funding_start}",
             "start_prompt": (
                 "No ideas in the first {start_weeks} weeks of funding: involve young people "
                 "from the start in the next club."
@@ -450,6 +469,10 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
                 "Over {changes} with {sessions} sessions run since, {after} came on average "
                 "after against {before} before; attendance fell after {fell}."
             ),
+            "none_measured": (
+                "No change made because of young people's ideas has enough sessions after it yet."
+            ),
+            "too_early": " Too early to tell for {changes}.",
         },
         words=lambda v: {"before_after": rules.before_after_rule_text()},
         outcome=True,

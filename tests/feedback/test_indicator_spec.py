@@ -12,6 +12,7 @@ from django.urls import reverse
 from feedback.indicators import core
 from feedback.indicators import spec as specs
 from feedback.indicators.spec import AMBER, GREEN, REGISTRY, SILENT, SPECS, setting
+from tests import factories
 from tests.feedback.test_indicators import NOW, Story
 
 # Settings of COPRODUCE_INDICATORS read by something other than one indicator's spec.
@@ -159,3 +160,15 @@ def test_the_club_panel_names_the_window_from_the_setting(world, client_as):
     assert "Is involvement real? Last 12 weeks" in client.get(url).content.decode()
     with _override(WINDOW_WEEKS=8):
         assert "Is involvement real? Last 8 weeks" in client.get(url).content.decode()
+
+
+def test_undeclared_aspects_after_the_first_session_are_explained(db):
+    club = factories.ClubFactory(declared="", stage="inception")
+    story = Story(club=club)
+    row = story.result().indicators["nothing_negotiable"]
+    n = club.aspects.count()
+    assert row.explanation == (
+        f"0 aspects young people can change, 0 fixed, 0 fixed without a reason. {n} aspects "
+        "not declared yet: the coach has not said whether young people can change them, after "
+        "the club's first session (5 Jan 2026)."
+    )
