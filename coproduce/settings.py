@@ -315,8 +315,8 @@ PARTICIPANT_COOKIE_SECURE = SECURE
 # Coproduce's rules, with DESIGN.md's defaults.
 COPRODUCE = {
     "PROPOSALS_PER_DAY": env_int("COPRODUCE_PROPOSALS_PER_DAY", 5),
-    "ACKNOWLEDGE_WITHIN_DAYS": env_int("COPRODUCE_ACKNOWLEDGE_WITHIN_DAYS", 7),
-    "ANSWER_WITHIN_DAYS": env_int("COPRODUCE_ANSWER_WITHIN_DAYS", 28),
+    # How soon a coach should acknowledge and answer an idea: the indicators' thresholds
+    # (COPRODUCE_INDICATORS below), one setting each.
     # purge_inactive: participants unseen this long, in clubs whose funding ended this long ago.
     "RETENTION_INACTIVE_DAYS": env_int("COPRODUCE_RETENTION_INACTIVE_DAYS", 365),
     "RETENTION_FUNDING_ENDED_DAYS": env_int("COPRODUCE_RETENTION_FUNDING_ENDED_DAYS", 180),
@@ -332,14 +332,19 @@ COPRODUCE = {
 }
 
 # Tokenism indicators (DESIGN.md "Making tokenism visible"): window, minimum and thresholds.
-# Percentages are whole numbers; "over"/"under" are strict comparisons.
+# Percentages are whole numbers; "over"/"under" are strict comparisons. Each indicator's spec
+# (feedback/indicators/spec.py) names the ones it reads; one setting per idea.
 COPRODUCE_INDICATORS = {
     "WINDOW_WEEKS": 12,
     "MIN_RECORDS": 5,
-    "SILENT_AFTER_DAYS": 28,
+    # An idea should have a public answer within this many days: the date a coach's screen
+    # shows as due, and Silent consultation's cut-off.
+    "SILENT_AFTER_DAYS": env_int("COPRODUCE_ANSWER_WITHIN_DAYS", 28),
     "SILENT_AMBER_OVER_PCT": 10,
     "SILENT_RED_OVER_PCT": 20,
-    "SLOW_AMBER_OVER_DAYS": 7,
+    # A first response (acknowledged or decided) is due within this many days: the date a
+    # coach's screen shows for acknowledging, and Slow response's amber threshold.
+    "SLOW_AMBER_OVER_DAYS": env_int("COPRODUCE_ACKNOWLEDGE_WITHIN_DAYS", 7),
     "SLOW_RED_OVER_DAYS": 14,
     "STALLED_AFTER_DAYS": 42,
     "CHANGES_AMBER_UNDER_PCT": 40,

@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from clubs.models import Aspect, AspectChange, Club
-from feedback.models import CHANGE_OUTCOMES, Outcome, State
+from clubs.permissions import can_manage_club
+from feedback.models import CHANGE_OUTCOMES, Outcome, Session, State
 
 # --- States --------------------------------------------------------------------------
 
@@ -210,8 +211,6 @@ def first_session(club: Club) -> date:
 
 def is_lead_or_coach(user, club: Club) -> bool:
     """A coach of the club, a lead of its partner, or a superuser: they act on its ideas."""
-    from clubs.permissions import can_manage_club
-
     return can_manage_club(user, club)
 
 
@@ -374,8 +373,6 @@ def session_run(prefix: str = "") -> Q:
     """A session counts as run when it was planned (not cancelled) and its register was
     taken: a session nobody recorded tells us nothing about who came. `prefix` reaches a
     session from another model ("session__" from an attendance)."""
-    from feedback.models import Session
-
     return ~Q(**{f"{prefix}status": Session.Status.CANCELLED}) & Q(
         **{f"{prefix}register_taken_at__isnull": False}
     )

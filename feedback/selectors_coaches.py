@@ -39,12 +39,12 @@ DEFERRAL_SOON_DAYS = 7
 
 def acknowledge_due(proposal: Proposal) -> date:
     """Young people should hear that a coach has read their idea within a week of sending it."""
-    days = settings.COPRODUCE["ACKNOWLEDGE_WITHIN_DAYS"]
+    days = settings.COPRODUCE_INDICATORS["SLOW_AMBER_OVER_DAYS"]
     return timezone.localdate(proposal.submitted_at) + timedelta(days=days)
 
 
 def answer_due(proposal: Proposal) -> date:
-    days = settings.COPRODUCE["ANSWER_WITHIN_DAYS"]
+    days = settings.COPRODUCE_INDICATORS["SILENT_AFTER_DAYS"]
     return timezone.localdate(proposal.submitted_at) + timedelta(days=days)
 
 

@@ -1,7 +1,8 @@
 """Tokenism indicators: explained flags per club, Hart and Lundy placement, prompts.
 
-`compute(clubs, window)` gives every club's indicators in a fixed number of
-queries; `for_club(club)` is the one-club case. See `core` for the rules.
+`spec.REGISTRY` declares each indicator once (what it counts, its thresholds as settings,
+its rule and its words); `compute(clubs, window)` gives every club's rows (`rows`) in a
+fixed number of queries; `for_club(club)` is the one-club case.
 """
 
 from feedback.indicators.core import (
@@ -10,10 +11,13 @@ from feedback.indicators.core import (
     INDICATORS,
     NONE,
     RED,
+    REGISTRY,
     SEVERITY,
+    SPECS,
     STATUS_LABELS,
     ClubIndicators,
     Indicator,
+    IndicatorSpec,
     Window,
     compute,
     for_club,
@@ -27,10 +31,13 @@ __all__ = [
     "INDICATORS",
     "NONE",
     "RED",
+    "REGISTRY",
     "SEVERITY",
+    "SPECS",
     "STATUS_LABELS",
     "ClubIndicators",
     "Indicator",
+    "IndicatorSpec",
     "Window",
     "compute",
     "for_club",

@@ -1,22 +1,25 @@
-"""The eight tokenism indicators, computed in SQL for one club or many at once.
+"""The tokenism indicators, computed in SQL for one club or many at once.
 
 Each indicator is an explained flag (DESIGN.md, "Making tokenism visible"): a
 status (green, amber, red, or "not enough data"), its value, the rule in plain
-words, and the ids of the records behind it. Every figure comes from a fixed
-number of aggregate queries over all the clubs asked for, so the cost of a
-county dashboard does not grow with the number of clubs.
+words, and the ids of the records behind it. What each indicator counts, its
+thresholds, its rule and its sentences are declared once, in `spec.REGISTRY`; this
+module gathers the facts the specs judge. Every figure comes from a fixed number of
+aggregate queries over all the clubs asked for, so the cost of a county dashboard
+does not grow with the number of clubs.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from fractions import Fraction
+from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -25,11 +28,51 @@ from django.db.models import (
     OuterRef,
     Q,
     Value,
+    When,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from clubs.models import Aspect, AspectStatus, Club
-from feedback import rules
+from feedback import outcomes, rules
+from feedback.indicators.placement import place
+from feedback.indicators.rows import (
+    TOTALS,
+    ClubIndicators,
+    Indicator,
+    Placement,
+    Prompt,
+    Window,
+    _fmt_days,
+    _fmt_pct,
+    _pct,
+    _plural,
+    rule_text,
+)
+from feedback.indicators.spec import (
+    AMBER,
+    CHANGES,
+    ENGAGEMENT,
+    GREEN,
+    INDICATORS,
+    KEEPS,
+    NEGOTIABLE,
+    NONE,
+    PROMISES,
+    RED,
+    REGISTRY,
+    SEVERITY,
+    SILENT,
+    SLOW,
+    SPECS,
+    STATUS_LABELS,
+    TIMELINE,
+    UNEXPLAINED,
+    VOICE,
+    IndicatorSpec,
+    thresholds,
+    top_heavy,
+)
 from feedback.models import (
     CHANGE_OUTCOMES,
     Decision,
@@ -41,258 +84,47 @@ from feedback.models import (
     Support,
 )
 
-GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
-STATUS_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NONE: "Not enough data"}
-# Worst first, for sorting and for rolling up.
-SEVERITY = {RED: 0, AMBER: 1, GREEN: 2, NONE: 3}
-
-SILENT = "silent_consultation"
-SLOW = "slow_response"
-CHANGES = "nothing_changes"
-UNEXPLAINED = "unexplained_no"
-NEGOTIABLE = "nothing_negotiable"
-VOICE = "narrow_voice"
-PROMISES = "broken_promises"
-TIMELINE = "late_start_early_stop"
-
-# key -> (name, short name for tables, grounding)
-INDICATORS: dict[str, tuple[str, str, str]] = {
-    SILENT: (
-        "Silent consultation",
-        "Silent",
-        "Hart rung 1 (consulted, never told); Lundy: Influence",
-    ),
-    SLOW: ("Slow response", "Slow", "Lundy: Audience"),
-    CHANGES: ("Nothing changes", "Changes", "Hart rung 3, tokenism"),
-    UNEXPLAINED: ("Unexplained no", "Unexplained", "Be open about what you can and cannot do"),
-    NEGOTIABLE: ("Nothing negotiable", "Negotiable", "Hart rung 2, decoration; Lundy: Space"),
-    VOICE: ("Narrow voice", "Voice", "Lundy: Space"),
-    PROMISES: ("Broken promises", "Promises", "Hart rung 5"),
-    TIMELINE: (
-        "Late start, early stop",
-        "Start/stop",
-        "From inception, through the end of funding, and beyond",
-    ),
-}
-
-# Outcomes (#15): what the registers say after young people were listened to. They are
-# explained like the eight, but Hart's ladder and Lundy's questions do not read them: they
-# measure what happened next, not how young people were involved.
-ENGAGEMENT = "engagement_after_changes"
-KEEPS = "keeps_coming"
-INDICATORS[ENGAGEMENT] = (
-    "Engagement after changes",
-    "After changes",
-    "Does co-production pay off? Young people who co-design a club engage more",
-)
-INDICATORS[KEEPS] = (
-    "Keeps coming",
-    "Keeps coming",
-    "Satellite Clubs are judged on whether young people keep coming",
-)
+# Re-exported: what other modules and tests import from here.
+__all__ = [
+    "AMBER",
+    "CHANGES",
+    "ENGAGEMENT",
+    "GREEN",
+    "INDICATORS",
+    "KEEPS",
+    "NEGOTIABLE",
+    "NONE",
+    "PROMISES",
+    "RED",
+    "REGISTRY",
+    "SEVERITY",
+    "SILENT",
+    "SLOW",
+    "SPECS",
+    "STATUS_LABELS",
+    "TIMELINE",
+    "TOTALS",
+    "UNEXPLAINED",
+    "VOICE",
+    "ClubIndicators",
+    "Indicator",
+    "IndicatorSpec",
+    "Placement",
+    "Prompt",
+    "Window",
+    "_fmt_days",
+    "_fmt_pct",
+    "_pct",
+    "_plural",
+    "club_list",
+    "compute",
+    "for_club",
+    "populations",
+    "rule_text",
+    "thresholds",
+]
 
 NOT_COUNTED = rules.NOT_COUNTED
-
-
-# The totals every page, CSV and `manage.py indicators` show for a period, and what each counts.
-TOTALS: dict[str, str] = {
-    "members": "members who had joined by the period's end (blocked ones left out)",
-    "proposals": "proposals made in the period (escalated ones left out)",
-    "published": "of those, published and not withdrawn",
-    "answered": "of those published, answered by the period's end (first decision)",
-    "decided": "decisions made in the period that still stand (duplicates left out)",
-    "adopted": "of those decisions, adopted, adapted or trialled",
-}
-
-
-def thresholds() -> dict:
-    return settings.COPRODUCE_INDICATORS
-
-
-# --- The window ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Window:
-    """A period of whole days, start and end included, judged as at `as_of`."""
-
-    start: date
-    end: date
-    as_of: datetime
-
-    @classmethod
-    def make(cls, start: date | None = None, end: date | None = None) -> Window:
-        today = timezone.localdate()
-        end = end or today
-        start = start or end - timedelta(weeks=thresholds()["WINDOW_WEEKS"])
-        end_dt = _day_start(end + timedelta(days=1))
-        return cls(start=start, end=end, as_of=min(timezone.now(), end_dt))
-
-    @property
-    def start_dt(self) -> datetime:
-        return _day_start(self.start)
-
-    @property
-    def end_dt(self) -> datetime:
-        """The first moment after the window (exclusive)."""
-        return _day_start(self.end + timedelta(days=1))
-
-    @property
-    def as_of_date(self) -> date:
-        return timezone.localtime(self.as_of).date()
-
-    @property
-    def is_default(self) -> bool:
-        default = Window.make()
-        return self.start == default.start and self.end == default.end
-
-    def in_window(self, field_name: str) -> Q:
-        return Q(**{f"{field_name}__gte": self.start_dt, f"{field_name}__lt": self.end_dt})
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-# --- Results -----------------------------------------------------------------------
-
-
-@dataclass
-class Indicator:
-    key: str
-    status: str
-    value: float | int | None
-    display: str
-    records: int
-    explanation: str
-    evidence: list[int] = field(default_factory=list)
-    evidence_kind: str = "proposal"  # or "aspect"
-    facts: dict = field(default_factory=dict)
-    # (part, whole) a share counts, shown with it: "25% (3 of 12)".
-    display_count: tuple[int, int] | None = None
-    # A page with the records behind it when they are not proposals or aspects (#15).
-    more_url: str = ""
-
-    def __post_init__(self):
-        # A cell without enough data shows no value: only "Not enough data".
-        if self.status == NONE:
-            self.display = ""
-        elif self.display_count is not None:
-            self.display += " ({} of {})".format(*self.display_count)
-
-    @property
-    def name(self) -> str:
-        return INDICATORS[self.key][0]
-
-    @property
-    def short_name(self) -> str:
-        return INDICATORS[self.key][1]
-
-    @property
-    def grounding(self) -> str:
-        return INDICATORS[self.key][2]
-
-    @property
-    def rule(self) -> str:
-        return rule_text(self.key)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def severity(self) -> int:
-        return SEVERITY[self.status]
-
-    def as_dict(self) -> dict:
-        return {
-            "status": self.status,
-            "value": self.value,
-            "records": self.records,
-            "evidence": {f"{self.evidence_kind}s": sorted(self.evidence)},
-        }
-
-
-def rule_text(key: str) -> str:
-    t = thresholds()
-    m = t["MIN_RECORDS"]
-    texts = {
-        SILENT: (
-            f"Share of published proposals with no public answer {t['SILENT_AFTER_DAYS']} days "
-            f"after they were submitted. Amber over {t['SILENT_AMBER_OVER_PCT']}%, "
-            f"red over {t['SILENT_RED_OVER_PCT']}%. Counts proposals submitted in the period "
-            f"at least {t['SILENT_AFTER_DAYS']} days ago; fewer than {m} is not enough data."
-        ),
-        SLOW: (
-            "Median days from submission to the first response (acknowledged or decided); "
-            f"proposals still waiting count with their wait so far once it passes "
-            f"{t['SLOW_AMBER_OVER_DAYS']} days. Amber over {t['SLOW_AMBER_OVER_DAYS']} days, "
-            f"red over {t['SLOW_RED_OVER_DAYS']} days, or red whenever any proposal has waited "
-            f"over {t['STALLED_AFTER_DAYS']} days without a decision (stalled). "
-            f"Fewer than {m} proposals is not enough data unless one has stalled."
-        ),
-        CHANGES: (
-            "Share of decisions on ideas about negotiable aspects (or no particular aspect) that "
-            f"adopted, adapted or trialled the idea. Amber under {t['CHANGES_AMBER_UNDER_PCT']}%, "
-            f"red under {t['CHANGES_RED_UNDER_PCT']}%. Fewer than {m} decisions is not enough data."
-        ),
-        UNEXPLAINED: (
-            f"Share of 'not adopted' answers without a real reason ("
-            f"{rules.real_reason_rule_text()}): amber over "
-            f"{t['UNEXPLAINED_AMBER_OVER_PCT']}%. Red for any 'not possible' answer citing an "
-            "aspect that was negotiable when the idea was made (moving goalposts), whatever the "
-            f"number of decisions; otherwise fewer than {m} decisions is not enough data."
-        ),
-        NEGOTIABLE: (
-            "Number of aspects young people can change, and fixed aspects without a reason "
-            f"(under {t['FIXED_REASON_MIN_CHARS']} characters). An aspect not declared yet is "
-            "never counted as negotiable: amber until the club's first session (its funding "
-            "start, until sessions are recorded), red after it. Red when none is negotiable; "
-            f"amber when only {t['NEGOTIABLE_AMBER_AT_MOST']} is, or a fixed aspect has no "
-            "reason. Judged on the club's aspects at the end of the period."
-        ),
-        VOICE: (
-            "Share of members who proposed or supported an idea in the period, and share of "
-            "proposals from the three most active members. Amber when under "
-            f"{t['VOICE_AMBER_UNDER_PCT']}% of members took part or the top three made over "
-            f"{t['TOP_THREE_AMBER_OVER_PCT']}% of {m} or more proposals; red under "
-            f"{t['VOICE_RED_UNDER_PCT']}%. Fewer than {m} members is not enough data."
-        ),
-        PROMISES: (
-            "Share of adopted, adapted or trial ideas (decided or due in the period) whose "
-            "promised date has passed with no change recorded. Amber over "
-            f"{t['BROKEN_AMBER_OVER_PCT']}%, red over {t['BROKEN_RED_OVER_PCT']}%. "
-            f"Fewer than {m} is not enough data."
-        ),
-        TIMELINE: (
-            f"A gap is no idea from young people in the club's first {t['START_WEEKS']} weeks "
-            f"of funding, or none in its last {t['END_WEEKS']} funded weeks and after. "
-            "Amber for one gap, red for both. Judged on the club's whole record up to the end "
-            "of the period; not enough data until the first weeks have passed."
-        ),
-    }
-    if key in (ENGAGEMENT, KEEPS):
-        return _outcome_rule_text(key)
-    return texts[key]
-
-
-def _outcome_rule_text(key: str) -> str:
-    o = rules.outcomes_settings()
-    if key == ENGAGEMENT:
-        return (
-            f"{rules.before_after_rule_text()} Red when, over the changes that have "
-            f"{o['BEFORE_AFTER_SESSIONS']} sessions run since, average attendance after is "
-            "lower than before; amber when it is not but fell after one of them; not enough "
-            "data until a change has that many sessions after it. Judged on the club's whole "
-            "record up to the end of the period."
-        )
-    weeks = o["RETENTION_WEEKS"][0]
-    return (
-        f"{rules.retention_rule_text(weeks)} Amber under {o['KEEPS_AMBER_UNDER_PCT']}%, red "
-        f"under {o['KEEPS_RED_UNDER_PCT']}%. Fewer than {thresholds()['MIN_RECORDS']} members "
-        "counted is not enough data. Judged on the club's whole record up to the end of the "
-        "period."
-    )
 
 
 @dataclass
@@ -309,116 +141,6 @@ class PeriodRows:
     authors: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     # an author's ideas of the period, by id
     ideas_by: dict[int, list[int]] = field(default_factory=dict)
-
-
-@dataclass
-class Placement:
-    """Where a club's record places it (Hart's ladder, or one of Lundy's questions)."""
-
-    key: str
-    label: str
-    rule: str
-    level: str = ""  # for Lundy: "met", "partly", "not met", "not enough data"
-
-
-@dataclass
-class Prompt:
-    text: str
-    indicator: str
-    status: str
-    evidence: list[int] = field(default_factory=list)
-    evidence_kind: str = "proposal"
-
-
-@dataclass
-class ClubIndicators:
-    club: Club
-    window: Window
-    indicators: dict[str, Indicator]
-    totals: dict
-    hart: Placement | None = None
-    lundy: list[Placement] = field(default_factory=list)
-    prompts: list[Prompt] = field(default_factory=list)
-    # False for a dashboard's summary: statuses, values, counts and the Hart rung, but no
-    # record ids (evidence), Lundy placement or prompts; a club's own page has them.
-    has_evidence: bool = True
-    # Outcomes (#15): "Still running N weeks after funding", from the registers ("" if not).
-    sustainability: str = ""
-
-    def __iter__(self):
-        return iter(self.indicators.values())
-
-    def counts(self) -> dict[str, int]:
-        tally = dict.fromkeys(SEVERITY, 0)
-        for indicator in self.indicators.values():
-            tally[indicator.status] += 1
-        return tally
-
-    def as_dict(self) -> dict:
-        return {
-            "club": self.club.slug,
-            "name": self.club.name,
-            "partner": self.club.partner.name,
-            "start": self.window.start.isoformat(),
-            "end": self.window.end.isoformat(),
-            # The same figures as the dashboards' totals and CSV columns (TOTALS says what
-            # each counts).
-            "totals": {key: self.totals[key] for key in TOTALS},
-            "indicators": {key: ind.as_dict() for key, ind in self.indicators.items()},
-            "hart": self.hart.key if self.hart else None,
-            "lundy": {p.key: p.level for p in self.lundy},
-        }
-
-
-# --- Helpers --------------------------------------------------------------------
-
-
-def _pct(part: int, whole: int) -> float | None:
-    if not whole:
-        return None
-    return round(100 * part / whole, 1)
-
-
-def _over(part: int, whole: int, pct: int) -> bool:
-    """part/whole > pct% exactly, without floating point (in integers: a dashboard makes
-    thousands of these)."""
-    return whole > 0 and part * 100 > _exact(pct) * whole
-
-
-def _under(part: int, whole: int, pct: int) -> bool:
-    return whole > 0 and part * 100 < _exact(pct) * whole
-
-
-def _exact(pct: int | float) -> int | Fraction:
-    return pct if isinstance(pct, int) else Fraction(pct)
-
-
-def _share_status(part: int, whole: int, *, minimum: int, beyond, red: int, amber: int) -> str:
-    """The colour of a share: not enough data below `minimum` records, else red or
-    amber where `beyond(part, whole, threshold)` holds (`_over` or `_under`)."""
-    if whole < minimum:
-        return NONE
-    if beyond(part, whole, red):
-        return RED
-    if beyond(part, whole, amber):
-        return AMBER
-    return GREEN
-
-
-def _fmt_pct(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
-
-
-def _fmt_days(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.1f} days"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # --- Computing --------------------------------------------------------------------
@@ -458,11 +180,11 @@ def populations(w: Window) -> dict[str, Q]:
     the proposal. Each condition starts with the one that rules out most of two years
     of ideas (the period, or "undecided"): PostgreSQL stops at the first false one.
     """
-    t = thresholds()
-    silent_cut = w.as_of - timedelta(days=t["SILENT_AFTER_DAYS"])
-    stalled_cut = w.as_of - timedelta(days=t["STALLED_AFTER_DAYS"])
-    waiting_cut = w.as_of - timedelta(days=t["SLOW_RED_OVER_DAYS"])
-    answered_in_time = rules.answered_by(F("submitted_at") + timedelta(days=t["SILENT_AFTER_DAYS"]))
+    silent, slow = SPECS[SILENT].values(), SPECS[SLOW].values()
+    silent_cut = w.as_of - timedelta(days=silent["after_days"])
+    stalled_cut = w.as_of - timedelta(days=slow["stalled_days"])
+    waiting_cut = w.as_of - timedelta(days=slow["red"])
+    answered_in_time = rules.answered_by(F("submitted_at") + timedelta(days=silent["after_days"]))
     decided_by_end = rules.answered_by(w.as_of)
     published = Q(published_at__isnull=False, published_at__lte=w.as_of) & ~Q(state__in=NOT_COUNTED)
     in_window = w.in_window("submitted_at") & Q(submitted_at__lte=w.as_of)
@@ -503,6 +225,23 @@ def populations(w: Window) -> dict[str, Q]:
     }
 
 
+@dataclass
+class ClubFacts:
+    """What the queries found for one club: everything its rows are judged on."""
+
+    club: Club
+    counts: dict  # `proposal_counts`: the proposal populations' sizes, first and last input
+    evidence: dict[str, list[int]]  # their ids, by population (`_Computer.EVIDENCE`)
+    decisions: dict  # decisions, 'not adopted' ones, unexplained ones, moving goalposts
+    decision_evidence: dict[str, list[int]]  # unexplained and goalpost ids
+    members: dict  # members and voices
+    responses: list[tuple[int, float, bool]]  # (proposal id, days waited, answered?)
+    authors: list[tuple[int, int]]  # (author id, ideas), most active first
+    top_evidence: list[int]  # the three most active members' ideas, when top-heavy
+    aspects: list[tuple[int, str, str]]  # (id, status, reason) at the period's end
+    outcomes: outcomes.ClubOutcomes  # the registers' figures
+
+
 class _Computer:
     # The populations whose ideas `proposal_evidence` lists, by name.
     EVIDENCE = ("silent", "stalled", "not_changed", "lapsed", "waiting")
@@ -512,8 +251,8 @@ class _Computer:
         self.ids = [c.pk for c in clubs]
         self.evidence = evidence
         self.w = window
-        self.t = thresholds()
-        self.min = self.t["MIN_RECORDS"]
+        # Each spec's thresholds, read from the settings once for all the clubs.
+        self.v = {spec.key: spec.values() for spec in REGISTRY}
 
     def populations(self) -> dict[str, Q]:
         return populations(self.w)
@@ -570,7 +309,7 @@ class _Computer:
         first response (the slow-response median) and to the first decision (median days to
         an answer) of the published ones, and who made them (the narrow-voice indicator's
         three most active members, and their ideas as its evidence)."""
-        w, t = self.w, self.t
+        w = self.w
         rows = (
             Proposal.objects.filter(club_id__in=self.ids)
             .filter(w.in_window("submitted_at"), submitted_at__lte=w.as_of)
@@ -587,7 +326,7 @@ class _Computer:
             )
         )
         out = PeriodRows()
-        day, as_of, slow_after = 86400, w.as_of, t["SLOW_AMBER_OVER_DAYS"]
+        day, as_of, slow_after = 86400, w.as_of, self.v[SLOW]["amber"]
         ideas_by: dict[tuple[int, int], list[int]] = defaultdict(list)
         for club_id, pk, author, state, submitted, published, acked, decided in rows:
             if author is not None and state != State.ESCALATED:
@@ -732,18 +471,21 @@ class _Computer:
                 if self.evidence and cid in top_authors
                 else []
             )
-            indicators = {
-                SILENT: self.silent(p, ev),
-                SLOW: self.slow(responses.get(cid, []), p, ev),
-                CHANGES: self.changes(p, ev),
-                UNEXPLAINED: self.unexplained(d, dev),
-                NEGOTIABLE: self.negotiable(club, aspects.get(cid, [])),
-                VOICE: self.voice(m, authors.get(cid, []), top_ev),
-                PROMISES: self.promises(p, ev),
-                TIMELINE: self.timeline(club, p),
-                ENGAGEMENT: self.engagement(results_of[cid]),
-                KEEPS: self.keeps(results_of[cid]),
-            }
+            facts = ClubFacts(
+                club=club,
+                counts=p,
+                evidence=ev,
+                decisions=d,
+                decision_evidence=dev,
+                members=m,
+                responses=responses.get(cid, []),
+                authors=authors.get(cid, []),
+                top_evidence=top_ev,
+                aspects=aspects.get(cid, []),
+                outcomes=results_of[cid],
+            )
+            # One row per spec, in the registry's order.
+            indicators = {spec.key: MEASURES[spec.key](self, facts) for spec in REGISTRY}
             days = answer_days.get(cid, [])
             li = listened.get(cid) or {"listened": 0, "listened_yes": 0}
             totals = {
@@ -770,8 +512,6 @@ class _Computer:
                 has_evidence=self.evidence,
                 sustainability=results_of[cid].sustainability,
             )
-            from feedback.indicators.placement import place  # avoid an import cycle
-
             place(result)
             results.append(result)
         return results
@@ -779,44 +519,51 @@ class _Computer:
     def outcomes(self) -> dict:
         """The registers' figures as at the period's end: three queries (sessions run, members'
         retention, changes made because of ideas; no regulars or activity check)."""
-        from feedback import outcomes  # avoid an import cycle
-
         return outcomes.compute(
             self.clubs, as_of=self.w.as_of_date, activity=False, with_regulars=False
         )
 
-    def engagement(self, result) -> Indicator:
+    def indicator(self, key: str, judged: dict, **fields) -> Indicator:
+        """The row of one indicator: its spec judges the facts `judged` (what its rule reads);
+        `fields` are the row's value, display, records, explanation, evidence and facts."""
+        spec = SPECS[key]
+        return Indicator(
+            key=key,
+            status=spec.judge(judged, self.v[key]),
+            evidence_kind=spec.evidence_kind,
+            **fields,
+        )
+
+    def say(self, key: str, sentence: str, **facts) -> str:
+        return SPECS[key].say(sentence, self.v[key], **facts)
+
+    def engagement(self, f: ClubFacts) -> Indicator:
+        result = f.outcomes
         measured = [c for c in result.changes if c.measured]
         fell = [c for c in measured if c.after_average < c.before_average]
         before = sum(c.before_average for c in measured)
         after = sum(c.after_average for c in measured)
         value = round((after - before) / len(measured), 1) if measured else None
-        if not measured:
-            status = NONE
-        elif after < before:
-            status = RED
-        elif fell:
-            status = AMBER
-        else:
-            status = GREEN
         waiting = len(result.changes) - len(measured)
         if measured:
-            explanation = (
-                f"Over {_plural(len(measured), 'change')} with "
-                f"{rules.outcomes_settings()['BEFORE_AFTER_SESSIONS']} sessions run since, "
-                f"{after / len(measured):.1f} came on average after against "
-                f"{before / len(measured):.1f} before; attendance fell after {len(fell)}."
+            explanation = self.say(
+                ENGAGEMENT,
+                "explanation",
+                changes=_plural(len(measured), "change"),
+                after=f"{after / len(measured):.1f}",
+                before=f"{before / len(measured):.1f}",
+                fell=len(fell),
             )
         else:
-            explanation = (
-                "No change made because of young people's ideas has enough sessions after it yet."
-            )
+            explanation = self.say(ENGAGEMENT, "none_measured")
         if waiting:
-            explanation += f" Too early to tell for {_plural(waiting, 'other change')}."
+            explanation += self.say(
+                ENGAGEMENT, "too_early", changes=_plural(waiting, "other change")
+            )
         flagged = fell if fell else measured
-        return Indicator(
-            key=ENGAGEMENT,
-            status=status,
+        return self.indicator(
+            ENGAGEMENT,
+            {"measured": len(measured), "fell": len(fell), "before": before, "after": after},
             value=value,
             display=f"{value:+.1f} a session" if value is not None else "-",
             records=len(measured),
@@ -828,100 +575,72 @@ class _Computer:
             more_url=_outcomes_url(result.club),
         )
 
-    def keeps(self, result) -> Indicator:
-        o = rules.outcomes_settings()
-        weeks = o["RETENTION_WEEKS"][0]
+    def keeps(self, f: ClubFacts) -> Indicator:
+        result = f.outcomes
+        weeks = self.v[KEEPS]["weeks"]
         still, counted = result.retention.get(weeks, (0, 0))
         value = _pct(still, counted)
-        status = _share_status(
-            still,
-            counted,
-            minimum=self.min,
-            beyond=_under,
-            red=o["KEEPS_RED_UNDER_PCT"],
-            amber=o["KEEPS_AMBER_UNDER_PCT"],
-        )
-        return Indicator(
-            key=KEEPS,
-            status=status,
+        return self.indicator(
+            KEEPS,
+            {"still": still, "counted": counted},
             value=value,
             display=_fmt_pct(value),
             records=counted,
             display_count=(still, counted),
-            explanation=(
-                f"{still} of {_plural(counted, 'member')} whose first session was at least "
-                f"{weeks} weeks ago were still coming {weeks} weeks after it."
+            explanation=self.say(
+                KEEPS, "explanation", still=still, members=_plural(counted, "member")
             ),
             facts={"weeks": weeks, "still": still, "counted": counted},
             more_url=_outcomes_url(result.club),
         )
 
     def _top_three_triggered(self, rows: list[tuple[int, int]]) -> bool:
-        total = sum(n for _, n in rows)
-        top = sum(n for _, n in rows[:3])
-        return total >= self.min and _over(top, total, self.t["TOP_THREE_AMBER_OVER_PCT"])
+        return top_heavy(sum(n for _, n in rows[:3]), sum(n for _, n in rows), self.v[VOICE])
 
     # --- the eight rules ---
 
-    def silent(self, p: dict, ev: dict) -> Indicator:
-        t, pop, n = self.t, p["silent_pop"], p["silent"]
+    def silent(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
+        pop, n = p["silent_pop"], p["silent"]
         value = _pct(n, pop)
-        status = _share_status(
-            n,
-            pop,
-            minimum=self.min,
-            beyond=_over,
-            red=t["SILENT_RED_OVER_PCT"],
-            amber=t["SILENT_AMBER_OVER_PCT"],
-        )
-        return Indicator(
-            key=SILENT,
-            status=status,
+        return self.indicator(
+            SILENT,
+            {"silent": n, "population": pop},
             value=value,
             display=_fmt_pct(value),
             records=pop,
             display_count=(n, pop),
-            explanation=(
-                f"{n} of {_plural(pop, 'published proposal')} had no public answer "
-                f"{t['SILENT_AFTER_DAYS']} days after submission."
+            explanation=self.say(
+                SILENT, "explanation", silent=n, published=_plural(pop, "published proposal")
             ),
             evidence=ev["silent"],
             facts={"answered_pct": _pct(pop - n, pop), "silent": n, "population": pop},
         )
 
-    def slow(self, rows: list[tuple[int, float, bool]], p: dict, ev: dict) -> Indicator:
-        t = self.t
+    def slow(self, f: ClubFacts) -> Indicator:
+        rows, p, ev = f.responses, f.counts, f.evidence
+        slow_after = self.v[SLOW]["amber"]
         stalled = p["stalled"]
         waits = [w for _, w, _ in rows]
         median = round(statistics.median(waits), 1) if waits else None
-        if stalled:
-            status = RED
-        elif len(waits) < self.min:
-            status = NONE
-        elif median > t["SLOW_RED_OVER_DAYS"]:
-            status = RED
-        elif median > t["SLOW_AMBER_OVER_DAYS"]:
-            status = AMBER
-        else:
-            status = GREEN
         slow_ids = (
-            sorted({pk for pk, w, _ in rows if w > t["SLOW_AMBER_OVER_DAYS"]} | set(ev["stalled"]))
+            sorted({pk for pk, w, _ in rows if w > slow_after} | set(ev["stalled"]))
             if self.evidence
             else []
         )
         still = sum(1 for _, _, answered in rows if not answered)
-        explanation = (
-            f"Median {_fmt_days(median)} to a first response over {_plural(len(waits), 'proposal')}"
-            + (f" ({still} still waiting)" if still else "")
-            + "."
+        explanation = self.say(
+            SLOW,
+            "explanation",
+            median=_fmt_days(median),
+            proposals=_plural(len(waits), "proposal"),
+            waiting=f" ({still} still waiting)" if still else "",
         )
         if stalled:
-            explanation += (
-                f" {_plural(stalled, 'proposal')} undecided after {t['STALLED_AFTER_DAYS']} days."
-            )
-        return Indicator(
-            key=SLOW,
-            status=status,
+            explanation += self.say(SLOW, "stalled", proposals=_plural(stalled, "proposal"))
+        return self.indicator(
+            SLOW,
+            {"stalled": stalled, "responses": len(waits), "median_days": median},
             value=median,
             display=(f"{stalled} stalled; median " if stalled else "") + _fmt_days(median),
             records=len(waits),
@@ -930,34 +649,26 @@ class _Computer:
             facts={"stalled": stalled, "median_days": median},
         )
 
-    def changes(self, p: dict, ev: dict) -> Indicator:
-        t, pop, n = self.t, p["changes_pop"], p["changes_adopted"]
+    def changes(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
+        pop, n = p["changes_pop"], p["changes_adopted"]
         value = _pct(n, pop)
-        status = _share_status(
-            n,
-            pop,
-            minimum=self.min,
-            beyond=_under,
-            red=t["CHANGES_RED_UNDER_PCT"],
-            amber=t["CHANGES_AMBER_UNDER_PCT"],
-        )
-        return Indicator(
-            key=CHANGES,
-            status=status,
+        return self.indicator(
+            CHANGES,
+            {"adopted": n, "population": pop},
             value=value,
             display=_fmt_pct(value),
             records=pop,
             display_count=(n, pop),
-            explanation=(
-                f"{n} of {_plural(pop, 'decision')} on negotiable matters adopted, adapted or "
-                "trialled the idea."
+            explanation=self.say(
+                CHANGES, "explanation", adopted=n, decisions=_plural(pop, "decision")
             ),
             evidence=ev["not_changed"],
             facts={"adopted_pct": value, "adopted_own": p["adopted_own"], "adopted": n},
         )
 
-    def unexplained(self, d: dict, dev: dict) -> Indicator:
-        t = self.t
+    def unexplained(self, f: ClubFacts) -> Indicator:
+        d, dev = f.decisions, f.decision_evidence
         records, nos, n, goalposts = (
             d["decisions"],
             d["not_adopted"],
@@ -965,23 +676,17 @@ class _Computer:
             d["goalposts"],
         )
         value = _pct(n, nos) if nos else 0.0
-        if goalposts:
-            status = RED
-        elif records < self.min:
-            status = NONE
-        elif _over(n, nos, t["UNEXPLAINED_AMBER_OVER_PCT"]):
-            status = AMBER
-        else:
-            status = GREEN
-        nos_text = _plural(nos, "'not adopted' answer")
-        explanation = (
-            f"{n} of {nos_text} gave no real reason; "
-            f"{goalposts} moving goalposts ('not possible' citing an aspect that "
-            f"was negotiable), over {_plural(records, 'decision')}."
+        explanation = self.say(
+            UNEXPLAINED,
+            "explanation",
+            unexplained=n,
+            nos=_plural(nos, "'not adopted' answer"),
+            goalposts=goalposts,
+            decisions=_plural(records, "decision"),
         )
-        return Indicator(
-            key=UNEXPLAINED,
-            status=status,
+        return self.indicator(
+            UNEXPLAINED,
+            {"goalposts": goalposts, "decisions": records, "unexplained": n, "not_adopted": nos},
             value=value,
             display=(
                 f"{goalposts} moving goalposts; {n} of {nos} without a reason"
@@ -998,10 +703,11 @@ class _Computer:
             },
         )
 
-    def negotiable(self, club: Club, aspects: list[tuple[int, str, str]]) -> Indicator:
+    def negotiable(self, f: ClubFacts) -> Indicator:
         """Undeclared aspects are "not declared yet", never negotiable: amber until the
         club's first session (`rules.first_session`), red after it."""
-        t = self.t
+        club, aspects = f.club, f.aspects
+        v = self.v[NEGOTIABLE]
         negotiable = [pk for pk, s, _ in aspects if s == AspectStatus.NEGOTIABLE]
         fixed = [pk for pk, s, _ in aspects if s == AspectStatus.FIXED]
         undeclared = [
@@ -1010,116 +716,99 @@ class _Computer:
         no_reason = [
             pk
             for pk, s, reason in aspects
-            if s == AspectStatus.FIXED and len(reason.strip()) < t["FIXED_REASON_MIN_CHARS"]
+            if s == AspectStatus.FIXED and len(reason.strip()) < v["reason_chars"]
         ]
         started = self.w.as_of_date > rules.first_session(club)
-        if undeclared:
-            status = RED if started else AMBER
-        elif not negotiable:
-            status = RED
-        elif len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"] or no_reason:
-            status = AMBER
-        else:
-            status = GREEN
         evidence = set(no_reason) | set(undeclared)
-        if len(negotiable) <= t["NEGOTIABLE_AMBER_AT_MOST"] and not undeclared:
+        if len(negotiable) <= v["amber_at_most"] and not undeclared:
             evidence |= set(fixed) | set(negotiable)
         display = f"{len(negotiable)} negotiable"
-        explanation = (
-            f"{_plural(len(negotiable), 'aspect')} young people can change, "
-            f"{len(fixed)} fixed, {len(no_reason)} fixed without a reason."
+        explanation = self.say(
+            NEGOTIABLE,
+            "explanation",
+            negotiable=_plural(len(negotiable), "aspect"),
+            fixed=len(fixed),
+            no_reason=len(no_reason),
         )
         if undeclared:
             display = f"{len(undeclared)} not declared yet; " + display
-            explanation += (
-                f" {_plural(len(undeclared), 'aspect')} not declared yet: the coach has not said "
-                "whether young people can change "
-                + ("it" if len(undeclared) == 1 else "them")
-                + (
-                    f", after the club's first session ({rules.first_session(club):%-d %b %Y})."
-                    if started
-                    else f"; red after the club's first session "
-                    f"({rules.first_session(club):%-d %b %Y})."
-                )
+            explanation += self.say(
+                NEGOTIABLE,
+                "undeclared_after" if started else "undeclared_before",
+                undeclared=_plural(len(undeclared), "aspect"),
+                them="it" if len(undeclared) == 1 else "them",
+                first_session=f"{rules.first_session(club):%-d %b %Y}",
             )
-        return Indicator(
-            key=NEGOTIABLE,
-            status=status,
+        counts = {
+            "negotiable": len(negotiable),
+            "fixed": len(fixed),
+            "no_reason": len(no_reason),
+            "undeclared": len(undeclared),
+        }
+        return self.indicator(
+            NEGOTIABLE,
+            counts | {"started": started},
             value=len(negotiable),
             display=display,
             records=len(aspects),
             explanation=explanation,
             evidence=sorted(evidence),
-            evidence_kind="aspect",
-            facts={
-                "negotiable": len(negotiable),
-                "fixed": len(fixed),
-                "no_reason": len(no_reason),
-                "undeclared": len(undeclared),
-            },
+            facts=counts,
         )
 
-    def voice(self, m: dict, authors: list[tuple[int, int]], top_ev: list[int]) -> Indicator:
-        t = self.t
+    def voice(self, f: ClubFacts) -> Indicator:
+        m, authors, top_ev = f.members, f.authors, f.top_evidence
         members, voices = m["members"], m["voices"]
         value = _pct(voices, members)
         total = sum(n for _, n in authors)
         top = sum(n for _, n in authors[:3])
         top_pct = _pct(top, total)
-        top_heavy = total >= self.min and _over(top, total, t["TOP_THREE_AMBER_OVER_PCT"])
-        if members < self.min:
-            status = NONE
-        elif _under(voices, members, t["VOICE_RED_UNDER_PCT"]):
-            status = RED
-        elif _under(voices, members, t["VOICE_AMBER_UNDER_PCT"]) or top_heavy:
-            status = AMBER
-        else:
-            status = GREEN
-        explanation = f"{voices} of {_plural(members, 'member')} proposed or supported an idea."
+        explanation = self.say(
+            VOICE, "explanation", voices=voices, members=_plural(members, "member")
+        )
         if total:
-            explanation += f" The three most active made {top} of {_plural(total, 'proposal')}."
-        return Indicator(
-            key=VOICE,
-            status=status,
+            explanation += self.say(
+                VOICE, "top_three", top=top, proposals=_plural(total, "proposal")
+            )
+        return self.indicator(
+            VOICE,
+            {"members": members, "voices": voices, "top": top, "total": total},
             value=value,
             display=_fmt_pct(value),
             records=members,
             display_count=(voices, members),
             explanation=explanation,
             evidence=top_ev,
-            facts={"voice_pct": value, "top_three_pct": top_pct, "top_heavy": top_heavy},
+            facts={
+                "voice_pct": value,
+                "top_three_pct": top_pct,
+                "top_heavy": top_heavy(top, total, self.v[VOICE]),
+            },
         )
 
-    def promises(self, p: dict, ev: dict) -> Indicator:
-        t, pop, n = self.t, p["promise_pop"], p["lapsed"]
+    def promises(self, f: ClubFacts) -> Indicator:
+        p, ev = f.counts, f.evidence
+        pop, n = p["promise_pop"], p["lapsed"]
         value = _pct(n, pop)
-        status = _share_status(
-            n,
-            pop,
-            minimum=self.min,
-            beyond=_over,
-            red=t["BROKEN_RED_OVER_PCT"],
-            amber=t["BROKEN_AMBER_OVER_PCT"],
-        )
-        return Indicator(
-            key=PROMISES,
-            status=status,
+        return self.indicator(
+            PROMISES,
+            {"lapsed": n, "population": pop},
             value=value,
             display=_fmt_pct(value),
             records=pop,
             display_count=(n, pop),
-            explanation=(
-                f"{n} of {_plural(pop, 'adopted idea')} are past their promised date with no "
-                "change recorded."
+            explanation=self.say(
+                PROMISES, "explanation", lapsed=n, ideas=_plural(pop, "adopted idea")
             ),
             evidence=ev["lapsed"],
             facts={"lapsed": n},
         )
 
-    def timeline(self, club: Club, p: dict) -> Indicator:
-        t, today = self.t, self.w.as_of_date
-        start_end = club.funding_start + timedelta(weeks=t["START_WEEKS"])
-        stop_from = club.funding_end - timedelta(weeks=t["END_WEEKS"])
+    def timeline(self, f: ClubFacts) -> Indicator:
+        club, p = f.club, f.counts
+        v, today = self.v[TIMELINE], self.w.as_of_date
+        start_end = club.funding_start + timedelta(weeks=v["start_weeks"])
+        stop_from = club.funding_end - timedelta(weeks=v["end_weeks"])
         first = timezone.localtime(p["first_input"]).date() if p["first_input"] else None
         last = timezone.localtime(p["last_input"]).date() if p["last_input"] else None
         gaps, checked, notes = [], 0, []
@@ -1127,28 +816,30 @@ class _Computer:
             checked += 1
             if first is None or first >= start_end:
                 gaps.append("start")
-                notes.append(
-                    f"no idea in the first {t['START_WEEKS']} weeks (to {start_end:%-d %b %Y})"
-                )
+                notes.append(self.say(TIMELINE, "no_start", start_end=f"{start_end:%-d %b %Y}"))
             else:
-                notes.append(f"first idea on {first:%-d %b %Y}")
+                notes.append(self.say(TIMELINE, "first", first=f"{first:%-d %b %Y}"))
         if today > club.funding_end:
             checked += 1
             if last is None or last < stop_from:
                 gaps.append("stop")
                 notes.append(
-                    f"no idea since {stop_from:%-d %b %Y} (funding ended {club.funding_end:%-d %b %Y})"
+                    self.say(
+                        TIMELINE,
+                        "no_stop",
+                        stop_from=f"{stop_from:%-d %b %Y}",
+                        funding_end=f"{club.funding_end:%-d %b %Y}",
+                    )
                 )
             else:
-                notes.append(f"latest idea on {last:%-d %b %Y}")
+                notes.append(self.say(TIMELINE, "last", last=f"{last:%-d %b %Y}"))
         if not checked:
-            status = NONE
-            notes.append(f"too early to tell: funding started {club.funding_start:%-d %b %Y}")
-        else:
-            status = {0: GREEN, 1: AMBER}.get(len(gaps), RED)
-        return Indicator(
-            key=TIMELINE,
-            status=status,
+            notes.append(
+                self.say(TIMELINE, "too_early", funding_start=f"{club.funding_start:%-d %b %Y}")
+            )
+        return self.indicator(
+            TIMELINE,
+            {"checked": checked, "gaps": len(gaps)},
             value=len(gaps) if checked else None,
             display=(f"{_plural(len(gaps), 'gap')}" if checked else "-"),
             records=checked,
@@ -1158,15 +849,26 @@ class _Computer:
         )
 
 
-def _outcomes_url(club: Club) -> str:
-    from django.urls import reverse
+# How the runner gathers each spec's row from a club's facts: one per key of the registry.
+MEASURES: dict[str, Callable[[_Computer, ClubFacts], Indicator]] = {
+    SILENT: _Computer.silent,
+    SLOW: _Computer.slow,
+    CHANGES: _Computer.changes,
+    UNEXPLAINED: _Computer.unexplained,
+    NEGOTIABLE: _Computer.negotiable,
+    VOICE: _Computer.voice,
+    PROMISES: _Computer.promises,
+    TIMELINE: _Computer.timeline,
+    ENGAGEMENT: _Computer.engagement,
+    KEEPS: _Computer.keeps,
+}
 
+
+def _outcomes_url(club: Club) -> str:
     return reverse("feedback:club-outcomes", kwargs={"slug": club.slug})
 
 
 def _flag(condition: Q):
-    from django.db.models import BooleanField, Case, When
-
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )

@@ -7,7 +7,8 @@ is returned with the result so screens can show why ("consulted and informed:
 
 from __future__ import annotations
 
-from feedback.indicators.core import (
+from feedback.indicators.rows import ClubIndicators, Placement, Prompt, _fmt_pct, _pct, _plural
+from feedback.indicators.spec import (
     AMBER,
     CHANGES,
     GREEN,
@@ -18,17 +19,17 @@ from feedback.indicators.core import (
     SEVERITY,
     SILENT,
     SLOW,
+    SPECS,
     TIMELINE,
     UNEXPLAINED,
     VOICE,
-    ClubIndicators,
-    Placement,
-    Prompt,
-    _fmt_pct,
-    _pct,
-    _plural,
     thresholds,
 )
+
+# The placements' own thresholds (not indicators'): Youth-initiated needs at least this share
+# of decisions adopted; Lundy's Voice is met when at least this share of ideas is published.
+YOUTH_LED_ADOPTED_PCT = 50
+VOICE_PUBLISHED_PCT = 80
 
 HART_RUNGS = [
     ("non_participation", "Non-participation"),
@@ -76,7 +77,7 @@ HART_RULES = [
     ),
     (
         "youth_initiated",
-        "Shared decisions, with at least 50% adopted, Narrow voice green, and at least half "
+        "Shared decisions, with at least {youth_led}% adopted, Narrow voice green, and at least half "
         "of the adopted ideas young people's own (not asked for in a round).",
     ),
 ]
@@ -84,13 +85,17 @@ HART_RULES = [
 
 def hart_rules() -> list[tuple[str, str, str]]:
     """(key, label, rule) for each rung, with the thresholds from settings."""
-    t = thresholds()
+    t, changes = thresholds(), SPECS[CHANGES].values()
     labels = HART_LABELS | {"not_placed": "Not placed"}
     return [
         (
             key,
             labels[key],
-            text.format(min=t["MIN_RECORDS"], changes_amber=t["CHANGES_AMBER_UNDER_PCT"]),
+            text.format(
+                min=t["MIN_RECORDS"],
+                changes_amber=changes["amber"],
+                youth_led=YOUTH_LED_ADOPTED_PCT,
+            ),
         )
         for key, text in HART_RULES
     ]
@@ -123,7 +128,8 @@ def hart(result: ClubIndicators) -> Placement:
     adopted = changes.value
     goalposts = ind[UNEXPLAINED].facts["goalposts"]
     summary = (
-        f"{_fmt_pct(answered)} answered within {thresholds()['SILENT_AFTER_DAYS']} days, "
+        SPECS[SILENT].say("placement", answered=_fmt_pct(answered))
+        + ", "
         + (f"{_fmt_pct(adopted)} adopted, " if adopted is not None else "nothing decided, ")
         + (f"{goalposts} moving goalposts" if goalposts else "no moving goalposts")
     )
@@ -157,7 +163,7 @@ def hart(result: ClubIndicators) -> Placement:
     ):
         reasons = []
         if silent.status in (AMBER, RED):
-            reasons.append(f"{_fmt_pct(silent.value)} of proposals unanswered after 28 days")
+            reasons.append(SPECS[SILENT].say("unanswered", share=_fmt_pct(silent.value)))
         if goalposts:
             reasons.append(f"{goalposts} moving goalposts")
         if changes.status == RED:
@@ -171,7 +177,7 @@ def hart(result: ClubIndicators) -> Placement:
     own = changes.facts["adopted_own"]
     youth_led = (
         adopted is not None
-        and adopted >= 50
+        and adopted >= YOUTH_LED_ADOPTED_PCT
         and ind[VOICE].status == GREEN
         and changes.facts["adopted"] > 0
         and own * 2 >= changes.facts["adopted"]
@@ -182,7 +188,10 @@ def hart(result: ClubIndicators) -> Placement:
             f"{summary}; {own} of {changes.facts['adopted']} adopted ideas were young people's "
             "own (not asked for in a round), and at least half of members took part",
         )
-    return placed("shared", f"{summary}; at least 40% adopted and a broad voice")
+    return placed(
+        "shared",
+        f"{summary}; at least {SPECS[CHANGES].values()['amber']}% adopted and a broad voice",
+    )
 
 
 def lundy(result: ClubIndicators) -> list[Placement]:
@@ -205,7 +214,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
     submitted, published = totals["proposals"], totals["published"]
     if submitted == 0:
         voice = RED if totals["members"] >= minimum else NONE
-    elif submitted < minimum or published * 100 < 80 * submitted:
+    elif submitted < minimum or published * 100 < VOICE_PUBLISHED_PCT * submitted:
         voice = AMBER
     else:
         voice = GREEN
@@ -216,7 +225,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
             level=LEVELS[voice],
             rule=(
                 f"{_plural(submitted, 'idea')} made, {published} published to the club: met with "
-                f"{minimum} or more ideas and at least 80% published"
+                f"{minimum} or more ideas and at least {VOICE_PUBLISHED_PCT}% published"
             ),
         )
     )
@@ -249,7 +258,7 @@ def lundy(result: ClubIndicators) -> list[Placement]:
 
 
 def prompts(result: ClubIndicators) -> list[Prompt]:
-    ind, totals, t = result.indicators, result.totals, thresholds()
+    ind, totals = result.indicators, result.totals
     out: list[Prompt] = []
 
     def add(text, key, evidence=(), kind="proposal"):
@@ -266,25 +275,28 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
     waiting = totals["waiting"]
     if waiting:
         add(
-            f"{_plural(len(waiting), 'proposal has', 'proposals have')} waited over "
-            f"{t['SLOW_RED_OVER_DAYS']} days for an answer: acknowledge or decide "
-            f"{'it' if len(waiting) == 1 else 'them'}.",
+            SPECS[SLOW].say(
+                "waiting_prompt",
+                proposals=_plural(len(waiting), "proposal has", "proposals have"),
+                them="it" if len(waiting) == 1 else "them",
+            ),
             SLOW,
             waiting,
         )
     stalled = totals["stalled"]
     if stalled:
         add(
-            f"{_plural(len(stalled), 'proposal has', 'proposals have')} been undecided for over "
-            f"{t['STALLED_AFTER_DAYS']} days: decide, or defer with a date to look again.",
+            SPECS[SLOW].say(
+                "stalled_prompt",
+                proposals=_plural(len(stalled), "proposal has", "proposals have"),
+            ),
             SLOW,
             stalled,
         )
     if ind[SILENT].status in (AMBER, RED) and ind[SILENT].evidence:
         n = len(ind[SILENT].evidence)
         add(
-            f"{_plural(n, 'proposal')} got no public answer within {t['SILENT_AFTER_DAYS']} days: "
-            "write an answer young people can read.",
+            SPECS[SILENT].say("prompt", proposals=_plural(n, "proposal")),
             SILENT,
             ind[SILENT].evidence,
         )
@@ -337,16 +349,20 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
                 neg.evidence,
                 "aspect",
             )
-        if neg.facts["negotiable"] <= t["NEGOTIABLE_AMBER_AT_MOST"]:
+        negotiable = neg.facts["negotiable"]
+        if negotiable <= SPECS[NEGOTIABLE].values()["amber_at_most"]:
             add(
-                "Only one aspect is negotiable: is there more young people could decide?",
+                "No aspect is negotiable yet: is there anything young people could decide?"
+                if not negotiable
+                else f"Only {_count_words(negotiable, 'aspect is', 'aspects are')} negotiable: "
+                "is there more young people could decide?",
                 NEGOTIABLE,
                 neg.evidence,
                 "aspect",
             )
     voice = ind[VOICE]
     if voice.status in (AMBER, RED):
-        if voice.value is not None and voice.value < t["VOICE_AMBER_UNDER_PCT"]:
+        if voice.value is not None and voice.value < SPECS[VOICE].values()["amber"]:
             add(
                 f"Only {totals['voices']} of {_plural(totals['members'], 'member')} had a say: "
                 "ask quieter members, or open a round of ideas.",
@@ -362,17 +378,20 @@ def prompts(result: ClubIndicators) -> list[Prompt]:
     gaps = ind[TIMELINE].facts["gaps"]
     if "start" in gaps:
         add(
-            f"No ideas in the first {t['START_WEEKS']} weeks of funding: involve young people "
-            "from the start in the next club.",
+            SPECS[TIMELINE].say("start_prompt"),
             TIMELINE,
         )
     if "stop" in gaps:
         add(
-            f"No ideas in the last {t['END_WEEKS']} funded weeks or since: ask young people how "
-            "the club should carry on.",
+            SPECS[TIMELINE].say("stop_prompt"),
             TIMELINE,
         )
     return out
+
+
+def _count_words(n: int, one: str, many: str) -> str:
+    """'one aspect is', '2 aspects are': a prompt reads 'one' where a table would show 1."""
+    return f"one {one}" if n == 1 else f"{n} {many}"
 
 
 def percent(part: int, whole: int) -> str:

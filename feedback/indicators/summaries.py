@@ -28,6 +28,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from clubs.models import Club
 from feedback.indicators import dashboards
 from feedback.indicators.core import (
     INDICATORS,
@@ -38,11 +39,12 @@ from feedback.indicators.core import (
     club_list,
     compute,
 )
+from feedback.indicators.placement import place
+from feedback.indicators.spec import ID_FACTS
 from feedback.models import ClubSummary
 
 _INDICATOR_FIELDS = [f.name for f in fields(Indicator)]
-# The facts of core.py's indicators that list record ids (empty without evidence).
-ID_FACTS = frozenset({"goalpost_ids", "unexplained_ids"})
+# The facts that list record ids (empty without evidence) are the specs' `id_facts`.
 _ROW = ("club_id", "version", "data_version", "start", "end", "as_of")
 
 
@@ -96,8 +98,6 @@ def refresh(clubs=None, *, batch: int = 200) -> int:
     """Computes the summaries of `clubs` (all by default) that are not usable now, in batches;
     returns how many were computed. A club without a row gets it in a first pass and its
     figures in a second (see `_from_summaries`)."""
-    from clubs.models import Club
-
     ids = list(
         (Club.objects.all() if clubs is None else clubs).order_by("pk").values_list("pk", flat=True)
     )
@@ -279,8 +279,6 @@ def dump(result: ClubIndicators) -> str:
 def load(club, window: Window, data: str, evidence: bool) -> ClubIndicators:
     """The `ClubIndicators` that `dump` saved; without evidence, as `compute(evidence=False)`
     gives them (no record ids, Hart only)."""
-    from feedback.indicators.placement import place
-
     saved = json.loads(data)
     indicators = {}
     for key, values in zip(INDICATORS, saved["indicators"], strict=True):

@@ -18,7 +18,8 @@ register = template.Library()
 
 @register.inclusion_tag("feedback/dashboards/_club_indicators_panel.html", takes_context=True)
 def club_indicators_panel(context, club):
-    """The club's indicators over the last 12 weeks, for people who may see the club."""
+    """The club's indicators over the default period (the last WINDOW_WEEKS weeks), for
+    people who may see the club."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if club is None or not permissions.can_view_club(user, club):
@@ -26,7 +27,12 @@ def club_indicators_panel(context, club):
     sees_partner = permissions.is_county_staff(user) or permissions.is_lead_of(
         user, club.partner_id
     )
-    return {"result": summaries.for_club(club), "club": club, "sees_partner": sees_partner}
+    return {
+        "result": summaries.for_club(club),
+        "club": club,
+        "sees_partner": sees_partner,
+        "window_weeks": ind.thresholds()["WINDOW_WEEKS"],
+    }
 
 
 def _badge(status: str) -> str:

@@ -22,7 +22,7 @@ from feedback.indicators import dashboards as dash
 from feedback.indicators import summaries
 from feedback.indicators.evidence import attach
 from feedback.indicators.forms import CountyFilterForm, PartnerFilterForm, PeriodForm
-from feedback.indicators.placement import LUNDY, hart_rules
+from feedback.indicators.placement import LUNDY, VOICE_PUBLISHED_PCT, hart_rules
 
 # Clubs in a page of the county dashboard's table (400 rows took 100 ms to draw, #12).
 CLUBS_PER_PAGE = 50
@@ -32,7 +32,11 @@ def _form_errors(request, form) -> None:
     if form.is_bound and not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"{error} Showing the last 12 weeks instead.")
+                messages.error(
+                    request,
+                    f"{error} Showing the last {indicators.thresholds()['WINDOW_WEEKS']} weeks "
+                    "instead.",
+                )
 
 
 def _bound(form_class, request, **kwargs):
@@ -201,6 +205,7 @@ def placement_help(request):
         {
             "hart_rules": hart_rules(),
             "lundy_questions": LUNDY,
+            "voice_published_pct": VOICE_PUBLISHED_PCT,
             "indicators": [
                 (name, grounding, indicators.rule_text(key))
                 for key, (name, _, grounding) in indicators.INDICATORS.items()
