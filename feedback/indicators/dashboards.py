@@ -262,12 +262,20 @@ def monthly_counts(club_ids: list[int], window: Window) -> dict[int, dict[str, l
 
 def add_months(window: Window, clubs) -> list[Month]:
     """The months of the period, each the sum of these clubs' `monthly_counts`."""
-    months = period_months(window)
+    sums: dict[str, list[int]] = {}
     for club in clubs:
         for key, values in club.items():
-            month = months[date.fromisoformat(key)]
-            for name, value in zip(MONTH_COUNTS, values, strict=True):
-                setattr(month, name, getattr(month, name) + value)
+            total = sums.get(key)
+            if total is None:
+                sums[key] = list(values)
+            else:
+                for i, value in enumerate(values):
+                    total[i] += value
+    months = period_months(window)
+    for key, values in sums.items():
+        month = months[date.fromisoformat(key)]
+        for name, value in zip(MONTH_COUNTS, values, strict=True):
+            setattr(month, name, getattr(month, name) + value)
     return list(months.values())
 
 
