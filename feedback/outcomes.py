@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
 from feedback import rules
-from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Session
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Participant, Session
 
 # --- Results -----------------------------------------------------------------------------
 
@@ -281,20 +281,18 @@ def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
     counted for retention and those still coming (`rules.in_retention_cohort`,
     `rules.is_still_coming`), in one query.
 
-    Each member's first session is found once (a grouped subquery), then "still coming"
-    is an EXISTS over their ticks in the window after it. The ORM would repeat the first
-    session's subquery at every use (eleven times: 0.5 s at the bench's tiny scale), so the
-    outer query is written here around two ORM-built subqueries that hold the rules."""
-    run = rules.session_run("session__")
+    Each member's first session run is kept on the member (`first_session_on`, by the
+    register's services), so only the club's members are read; "still coming" is an EXISTS
+    over their ticks in the window after it (through the index on attendance by member).
+    The ORM cannot add a number of days to a date column the same way on both databases, so
+    the outer query is written here around two ORM-built subqueries that hold the rules."""
     firsts = (
-        Attendance.objects.filter(run, session__club_id__in=ids, session__date__lte=as_of)
-        .values("participant_id")
-        .annotate(club=Max("session__club_id"), first=Min("session__date"))
-        .values("participant_id", "club", "first")
+        Participant.objects.filter(club_id__in=ids, first_session_on__lte=as_of)
         .order_by()
+        .values(member=F("pk"), club_pk=F("club_id"), first=F("first_session_on"))
     )
     came = (
-        Attendance.objects.filter(run, session__date__lte=as_of)
+        Attendance.objects.filter(rules.session_run("session__"), session__date__lte=as_of)
         .annotate(day=F("session__date"))
         .values("participant_id", "day")
         .order_by()
@@ -311,12 +309,12 @@ def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
         # Built from ORM-compiled SQL and fixed text; every value is a parameter.
         still = (
             f"SUM(CASE WHEN {cohort} AND EXISTS (SELECT 1 FROM ({came_sql}) c "  # noqa: S608
-            f"WHERE c.participant_id = f.participant_id AND {came_day} > {first_day} + %s "
+            f"WHERE c.participant_id = f.member AND {came_day} > {first_day} + %s "
             f"AND {came_day} <= {first_day} + %s) THEN 1 ELSE 0 END)"
         )
         columns.append(still)
         params += [cut, cut, *came_params, after.days, upto.days]
-    sql = f"SELECT f.club, {', '.join(columns)} FROM ({firsts_sql}) f GROUP BY f.club"  # noqa: S608
+    sql = f"SELECT f.club_pk, {', '.join(columns)} FROM ({firsts_sql}) f GROUP BY f.club_pk"  # noqa: S608
     with connection.cursor() as cursor:
         # The SELECT list's parameters come before the FROM's.
         cursor.execute(sql, [*params, *firsts_params])
@@ -353,13 +351,13 @@ def _regulars(sessions: dict[int, list[SessionRun]], of: int) -> dict[int, int]:
 
 
 def sessions_run(ids, *, as_of: date) -> dict[int, list[SessionRun]]:
-    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one query)."""
+    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one
+    query; the count is the session's own `members_count`, kept by the register)."""
     sessions: dict[int, list[SessionRun]] = defaultdict(list)
     for club_id, pk, day, members, drop_ins in (
         Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
-        .annotate(members=Count("attendances"))
         .order_by("club_id", "date", "pk")
-        .values_list("club_id", "pk", "date", "members", "drop_ins")
+        .values_list("club_id", "pk", "date", "members_count", "drop_ins")
     ):
         sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
     return sessions
