@@ -16,6 +16,9 @@ from feedback.forms_outcomes import ActivityCheckForm
 from feedback.permissions import can_read_coach_pages
 from feedback.views.young_people import member_required
 
+# Sessions the attendance table shows unless `?all=1` asks for every one.
+SESSIONS_SHOWN = 12
+
 
 @require_safe
 @login_required
@@ -28,9 +31,17 @@ def club_outcomes(request, slug):
     url = link_maker("feedback:coach-proposal", "pk", slug=club.slug)
     for change in result.changes:
         change.links = [(url(pk), title) for pk, title in change.proposals]
+    # Two years of weekly sessions is a hundred rows: the latest by default, all on asking.
+    show_all = request.GET.get("all") == "1"
+    shown = result.sessions if show_all else result.sessions[-SESSIONS_SHOWN:]
     context = {
         "club": club,
         "result": result,
+        "shown_sessions": shown,
+        "show_all": show_all,
+        "sessions_hidden": len(result.sessions) - len(shown),
+        "sessions_shown": SESSIONS_SHOWN,
+        "max_attendance": result.max_attendance,  # each row's bar: worked out once
         "district_activity": outcomes.district_activity(club.district_id, as_of=today),
         "retention_weeks": rules.outcomes_settings()["RETENTION_WEEKS"],
         "regulars_rule": rules.regulars_rule_text(),

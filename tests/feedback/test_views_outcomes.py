@@ -117,3 +117,32 @@ def test_activity_with_fewer_than_five_numbers_is_not_shown(world, client_as):
     page = client_as("staff").get(url(world.club)).content.decode()
     assert page.count("Fewer than 5 members gave a number: not shown") == 2  # club, district
     assert "of 7</td>" not in page
+
+
+def test_the_latest_sessions_by_default_and_all_on_asking(world, client_as):
+    """Two years of weekly sessions is a long table: the latest SESSIONS_SHOWN unless
+    ?all=1; the figures above it still count every session."""
+    from feedback.views.outcomes import SESSIONS_SHOWN
+
+    n = SESSIONS_SHOWN + 3
+    _history(world, n)
+    client = client_as("coach")
+    response = client.get(url(world.club))
+    page = response.content.decode()
+    assert page.count("<meter ") == SESSIONS_SHOWN
+    assert f'Sessions run</dt><dd class="col-sm-7">{n}</dd>' in page
+    assert f"The latest {SESSIONS_SHOWN} of {n} sessions run." in page
+    assert 'href="?all=1#h-sessions"' in page
+    shown = response.context["shown_sessions"]
+    assert shown == response.context["result"].sessions[-SESSIONS_SHOWN:]
+    page = client.get(url(world.club), {"all": "1"}).content.decode()
+    assert page.count("<meter ") == n
+    assert "Show the latest only" in page
+
+
+def test_the_before_and_after_table_labels_each_figure_for_phones(world, client_as):
+    _history(world, 5)
+    page = client_as("coach").get(url(world.club)).content.decode()
+    assert 'class="table table-sm outcome-changes table-stack"' in page
+    for label in ("Because of", "Before", "After", "What it shows"):
+        assert f'data-label="{label}"' in page
