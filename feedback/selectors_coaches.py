@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
 from clubs.models import Aspect, AspectChange, AspectStatus, Club, ClubCoach, PartnerRole
-from clubs.permissions import managed_clubs
+from clubs.permissions import managed_club_ids, managed_clubs
 from coproduce.http import link_maker
 from feedback.indicators.core import Window
 from feedback.models import (
@@ -125,7 +125,7 @@ def _waiting(today: date) -> Q:
 def needs_you_count(*, user, today: date | None = None) -> int:
     """How many things "Needs you" lists (ideas and unhandled concerns), in one query."""
     today = today or timezone.localdate()
-    club_ids = _managed_ids(user)
+    club_ids = managed_club_ids(user)
     ideas = Proposal.objects.filter(club_id__in=club_ids).filter(_waiting(today))
     ideas = ideas.order_by().values("pk")
     concerns = Concern.objects.filter(club_id__in=club_ids, handled_at__isnull=True)
