@@ -62,6 +62,7 @@ from feedback.models import (
     State,
     Support,
 )
+from feedback.sessions import first_sessions_refresh
 from feedback.words import ADJECTIVES, ANIMALS, PHRASE_LENGTH, PHRASE_WORDS, phrase_hash
 
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - synthetic accounts in a throwaway db
@@ -468,6 +469,14 @@ class _Seeder:
             while day <= today:
                 taken = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=18)
                 cancelled = rng.random() < 0.05
+                drop_ins = 0 if cancelled else rng.choice((0, 0, 1, 2, 3))
+                came = []
+                if not cancelled:
+                    share = min(0.9, max(0.1, share + rng.uniform(-0.05, 0.05)))
+                    came = rng.sample(members, round(share * len(members)))
+                for member in came:
+                    attendance_rows.append((aid, sid, member, taken))
+                    aid += 1
                 session_rows.append(
                     (
                         sid,
@@ -475,16 +484,12 @@ class _Seeder:
                         day,
                         day,
                         Session.Status.CANCELLED if cancelled else Session.Status.PLANNED,
-                        0 if cancelled else rng.choice((0, 0, 1, 2, 3)),
+                        drop_ins,
                         None if cancelled else taken,
                         taken - timedelta(days=14),
+                        len(came),  # members_count, as register_save keeps it
                     )
                 )
-                if not cancelled:
-                    share = min(0.9, max(0.1, share + rng.uniform(-0.05, 0.05)))
-                    for member in rng.sample(members, round(share * len(members))):
-                        attendance_rows.append((aid, sid, member, taken))
-                        aid += 1
                 sid += 1
                 day += timedelta(weeks=1)
         self.writer.write(
@@ -498,11 +503,16 @@ class _Seeder:
                 "drop_ins",
                 "register_taken_at",
                 "created_at",
+                "members_count",
             ],
             session_rows,
         )
         self.writer.write(
             Attendance, ["id", "session_id", "participant_id", "marked_at"], attendance_rows
+        )
+        # Each member's first session run, as the register's services keep it.
+        first_sessions_refresh(
+            participants=Participant.objects.filter(club_id__in=[c["id"] for c in self.clubs])
         )
 
     def notices_seen(self) -> dict[int, int]:

@@ -8,7 +8,7 @@ answered 404 by the views, so their existence is not revealed.
 
 from django.db.models import Q, QuerySet
 
-from clubs.models import Club, Partner, PartnerRole
+from clubs.models import Club, ClubCoach, Partner, PartnerRole
 
 
 def _authenticated(user) -> bool:
@@ -60,6 +60,17 @@ def managed_clubs(user) -> QuerySet[Club]:
         Q(partner__roles__user=user, partner__roles__role=PartnerRole.Role.LEAD)
         | Q(coach_assignments__user=user)
     ).distinct()
+
+
+def managed_club_ids(user) -> QuerySet:
+    """The ids of `managed_clubs(user)`, as a subquery PostgreSQL plans well. For a user
+    who leads no partner (most coaches) it is their assignments alone, read by index:
+    the join over every club made distinct costs about 3 ms to plan and run at county
+    scale, on every coach's page (the menu's count). Reads `led_partner_ids`, which the
+    menu has usually asked already."""
+    if _authenticated(user) and not user.is_superuser and not led_partner_ids(user):
+        return ClubCoach.objects.filter(user=user).values("club_id")
+    return managed_clubs(user).values("pk")
 
 
 def led_partners(user) -> QuerySet[Partner]:

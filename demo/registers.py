@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from clubs.models import AspectChange, Club
 from feedback.models import Attendance, Session
-from feedback.sessions import generate_sessions
+from feedback.sessions import first_sessions_refresh, generate_sessions, members_counts_refresh
 
 # The share of members who come before any change, and the rise after each adopted change.
 BASE_SHARE = 0.45
@@ -94,6 +94,9 @@ def build_club(club: Club, today: date) -> int:
         ],
     )
     Attendance.objects.bulk_create(attendances)
+    # The counts register_save keeps, set from the rows written here.
+    members_counts_refresh(Session.objects.filter(club=club))
+    first_sessions_refresh(participants=club.participants.all())
     return len(sessions)
 
 

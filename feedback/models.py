@@ -82,6 +82,13 @@ class Participant(models.Model):
         help_text="The last `ProposalEvent` id of the answer notice this member has seen: "
         "news about their ideas and the ideas they support shows until they have seen it.",
     )
+    first_session_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the first session run (`rules.session_run`) this member was "
+        "ticked on; kept by the register's services, so the outcomes need not scan every "
+        "attendance for it.",
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -605,6 +612,11 @@ class Session(models.Model):
     changed_at = models.DateTimeField(null=True, blank=True)
     drop_ins = models.PositiveSmallIntegerField(
         default=0, help_text="People who came without joining Coproduce: a count, nothing else."
+    )
+    members_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Members ticked present on the register, kept by the register's services. "
+        "A member who deletes their data stays counted here (a number, nothing about them).",
     )
     register_taken_at = models.DateTimeField(null=True, blank=True)
     register_taken_by = models.ForeignKey(

@@ -10,17 +10,19 @@ data size); the rules (what a session run, a regular, "still coming" mean) live 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import attrgetter
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
 from feedback import rules
-from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Session
+from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Participant, Session
 
 # --- Results -----------------------------------------------------------------------------
 
@@ -268,12 +270,12 @@ def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
     return compute([club], as_of)[club.pk]
 
 
-def _day_number(column: str) -> str:
-    """SQL for a date column as a whole number of days (the two databases count them
-    differently; only differences between two are used)."""
+def _plus_days(column: str) -> str:
+    """SQL for a date column plus a number of days (a parameter), as a date the database
+    can compare with an indexed date column (the two databases add days differently)."""
     if connection.vendor == "postgresql":
-        return f"({column} - DATE '2000-01-01')"
-    return f"CAST(julianday({column}) AS INTEGER)"
+        return f"({column} + %s)"
+    return f"date({column}, '+' || %s || ' days')"
 
 
 def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
@@ -281,27 +283,26 @@ def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
     counted for retention and those still coming (`rules.in_retention_cohort`,
     `rules.is_still_coming`), in one query.
 
-    Each member's first session is found once (a grouped subquery), then "still coming"
-    is an EXISTS over their ticks in the window after it. The ORM would repeat the first
-    session's subquery at every use (eleven times: 0.5 s at the bench's tiny scale), so the
-    outer query is written here around two ORM-built subqueries that hold the rules."""
-    run = rules.session_run("session__")
+    Each member's first session run is kept on the member (`first_session_on`, by the
+    register's services), so only the club's members are read. "Still coming" is an EXISTS
+    over the club's sessions run in the window after it (a couple of rows through the index
+    on a club's sessions by date) joined to the member's tick on each (the unique index on
+    session and member), not a scan of every tick of theirs. The ORM cannot add a number of
+    days to a date column the same way on both databases, so the outer query is written
+    here around two ORM-built subqueries that hold the rules."""
     firsts = (
-        Attendance.objects.filter(run, session__club_id__in=ids, session__date__lte=as_of)
-        .values("participant_id")
-        .annotate(club=Max("session__club_id"), first=Min("session__date"))
-        .values("participant_id", "club", "first")
+        Participant.objects.filter(club_id__in=ids, first_session_on__lte=as_of)
         .order_by()
+        .values(member=F("pk"), club_pk=F("club_id"), first=F("first_session_on"))
     )
-    came = (
-        Attendance.objects.filter(run, session__date__lte=as_of)
-        .annotate(day=F("session__date"))
-        .values("participant_id", "day")
+    run = (
+        Session.objects.filter(rules.session_run(), date__lte=as_of)
         .order_by()
+        .values("id", "club_id", "date")
     )
     firsts_sql, firsts_params = firsts.query.sql_with_params()
-    came_sql, came_params = came.query.sql_with_params()
-    first_day, came_day = _day_number("f.first"), _day_number("c.day")
+    run_sql, run_params = run.query.sql_with_params()
+    ticks = connection.ops.quote_name(Attendance._meta.db_table)
     columns, params = ["COUNT(*)"], []
     for w in weeks:
         after, upto = rules.still_coming_window(w)
@@ -310,13 +311,15 @@ def _members(ids, *, as_of: date, weeks) -> dict[int, dict]:
         columns.append(f"SUM(CASE WHEN {cohort} THEN 1 ELSE 0 END)")
         # Built from ORM-compiled SQL and fixed text; every value is a parameter.
         still = (
-            f"SUM(CASE WHEN {cohort} AND EXISTS (SELECT 1 FROM ({came_sql}) c "  # noqa: S608
-            f"WHERE c.participant_id = f.participant_id AND {came_day} > {first_day} + %s "
-            f"AND {came_day} <= {first_day} + %s) THEN 1 ELSE 0 END)"
+            f"SUM(CASE WHEN {cohort} AND EXISTS (SELECT 1 FROM ({run_sql}) s "  # noqa: S608
+            f"INNER JOIN {ticks} a ON a.session_id = s.id "
+            "WHERE a.participant_id = f.member AND s.club_id = f.club_pk "
+            f"AND s.date > {_plus_days('f.first')} AND s.date <= {_plus_days('f.first')}) "
+            "THEN 1 ELSE 0 END)"
         )
         columns.append(still)
-        params += [cut, cut, *came_params, after.days, upto.days]
-    sql = f"SELECT f.club, {', '.join(columns)} FROM ({firsts_sql}) f GROUP BY f.club"  # noqa: S608
+        params += [cut, cut, *run_params, after.days, upto.days]
+    sql = f"SELECT f.club_pk, {', '.join(columns)} FROM ({firsts_sql}) f GROUP BY f.club_pk"  # noqa: S608
     with connection.cursor() as cursor:
         # The SELECT list's parameters come before the FROM's.
         cursor.execute(sql, [*params, *firsts_params])
@@ -353,13 +356,13 @@ def _regulars(sessions: dict[int, list[SessionRun]], of: int) -> dict[int, int]:
 
 
 def sessions_run(ids, *, as_of: date) -> dict[int, list[SessionRun]]:
-    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one query)."""
+    """Each club's sessions run by `as_of`, oldest first, with their members ticked (one
+    query; the count is the session's own `members_count`, kept by the register)."""
     sessions: dict[int, list[SessionRun]] = defaultdict(list)
     for club_id, pk, day, members, drop_ins in (
         Session.objects.filter(rules.session_run(), club_id__in=ids, date__lte=as_of)
-        .annotate(members=Count("attendances"))
         .order_by("club_id", "date", "pk")
-        .values_list("club_id", "pk", "date", "members", "drop_ins")
+        .values_list("club_id", "pk", "date", "members_count", "drop_ins")
     ):
         sessions[club_id].append(SessionRun(pk=pk, date=day, members=members, drop_ins=drop_ins))
     return sessions
@@ -433,10 +436,12 @@ def club_record_outcomes(club: Club, changes: list, *, as_of: date | None = None
 
 
 def _fill_before_after(effect: ChangeEffect, runs: list[SessionRun], n: int, as_of: date):
-    before = [r.attendance for r in runs if r.date < effect.effective_date]
-    after = [r.attendance for r in runs if effect.effective_date <= r.date <= as_of]
-    effect.before = before[-n:]
-    effect.after = after[:n]
+    """The last `n` sessions run before the change's date and the first `n` from it (by
+    `as_of`). `runs` are oldest first, so both are found by bisection: a county's changes
+    times its sessions made this the slowest part of `compute`."""
+    cut = bisect_left(runs, effect.effective_date, key=attrgetter("date"))
+    effect.before = [r.attendance for r in runs[max(0, cut - n) : cut]]
+    effect.after = [r.attendance for r in runs[cut : cut + n] if r.date <= as_of]
     effect.upcoming = effect.effective_date > as_of
 
 

@@ -32,6 +32,7 @@ from feedback.models import (
     Session,
     Support,
 )
+from feedback.sessions import first_sessions_refresh, members_counts_refresh
 from feedback.words import new_participant_key
 
 FORMAT = "coproduce-club-record/1"
@@ -225,6 +226,12 @@ def import_club(data: dict[str, Any], *, slug: str | None = None) -> Club:
             for change_id, proposal_id in data.get("aspect_change_proposals", [])
         ]
     )
+    # The counts the register keeps (#15): a record exported before they existed has no
+    # members_count, so those sessions count their rows; first sessions always follow the
+    # attendances imported (a member who deleted their data is in neither).
+    if any("members_count" not in row for row in data.get("sessions", [])):
+        members_counts_refresh(Session.objects.filter(club=club))
+    first_sessions_refresh(participants=Participant.objects.filter(club=club))
     _reset_sequences([Club, *(model for _, model in SECTIONS), through])
     club.refresh_from_db()  # its times as restored, not as saving stamped them
     return club

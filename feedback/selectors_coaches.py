@@ -10,12 +10,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
 from clubs.models import Aspect, AspectChange, AspectStatus, Club, ClubCoach, PartnerRole
-from clubs.permissions import managed_clubs
+from clubs.permissions import managed_club_ids, managed_clubs
 from coproduce.http import link_maker
 from feedback.indicators.core import Window
 from feedback.models import (
@@ -125,8 +136,12 @@ def _waiting(today: date) -> Q:
 def needs_you_count(*, user, today: date | None = None) -> int:
     """How many things "Needs you" lists (ideas and unhandled concerns), in one query."""
     today = today or timezone.localdate()
-    club_ids = _managed_ids(user)
-    ideas = Proposal.objects.filter(club_id__in=club_ids).filter(_waiting(today))
+    club_ids = managed_club_ids(user)
+    # The waiting condition inside a CASE: as a plain WHERE, PostgreSQL spent about 2 ms
+    # planning its five ORs against the ideas' dozen indexes, on every coach's page, to
+    # then read a coach's few hundred ideas by club anyway (0.2 ms planned this way).
+    waits = Case(When(_waiting(today), then=Value(True)), default=Value(False))
+    ideas = Proposal.objects.filter(club_id__in=club_ids).alias(waits=waits).filter(waits=True)
     ideas = ideas.order_by().values("pk")
     concerns = Concern.objects.filter(club_id__in=club_ids, handled_at__isnull=True)
     concerns = concerns.order_by().values("pk")

@@ -628,6 +628,9 @@ def my_data(*, participant: Participant) -> dict:
             "last_seen_at": when(participant.last_seen_at),
             "previous_seen_at": when(participant.previous_seen_at),
             "news_seen_up_to_event": participant.notices_seen_upto,
+            "first_session": (
+                participant.first_session_on.isoformat() if participant.first_session_on else None
+            ),
         },
         "proposals": proposal_rows,
         "supports": [

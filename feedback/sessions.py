@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club, User
@@ -243,12 +244,18 @@ def session_cancel(*, session: Session, by: User, reason: str) -> Session:
         return session  # a double tap: already done
     if session.date < timezone.localdate():
         raise ValidationError("This session has already happened.", code="past")
+    ticked = list(session.attendances.values_list("participant_id", flat=True))
     session.status = Session.Status.CANCELLED
     session.change_note = reason
     session.changed_by = by
     session.changed_at = timezone.now()
-    session.save(update_fields=["status", "change_note", "changed_by", "changed_at"])
-    session.attendances.all().delete()
+    session.members_count = 0
+    session.save(
+        update_fields=["status", "change_note", "changed_by", "changed_at", "members_count"]
+    )
+    if ticked:  # today's session, its register taken: no longer anyone's first session
+        session.attendances.all().delete()
+        first_sessions_refresh(participant_ids=ticked)
     ClubSummary.touch(session.club_id)
     return session
 
@@ -390,29 +397,67 @@ def register_save(
         )
     have = set(session.attendances.values_list("participant_id", flat=True))
     # A member blocked since is not on the register, so their tick stays as it was.
-    untick = have - wanted
+    untick, tick = have - wanted, wanted - have
+    unticked = 0
     if untick:
-        session.attendances.filter(
+        unticked, _ = session.attendances.filter(
             participant_id__in=untick, participant__is_blocked=False
         ).delete()
     now = timezone.now()
     Attendance.objects.bulk_create(
-        [Attendance(session=session, participant_id=pk, marked_at=now) for pk in wanted - have],
+        [Attendance(session=session, participant_id=pk, marked_at=now) for pk in tick],
         ignore_conflicts=True,
     )
+    # The session row is locked, so no other register save moves the count meanwhile. It
+    # moves by the ticks changed rather than being recounted: a member who has deleted
+    # their data since stays counted (a number, nothing about them).
+    session.members_count = max(0, session.members_count - unticked + len(tick))
     session.drop_ins = drop_ins
     session.register_taken_at = now
     session.register_taken_by = by
-    session.save(update_fields=["drop_ins", "register_taken_at", "register_taken_by"])
+    session.save(
+        update_fields=["drop_ins", "members_count", "register_taken_at", "register_taken_by"]
+    )
+    if untick or tick:  # after the save: a first register makes the session one run
+        first_sessions_refresh(participant_ids=untick | tick)
     ClubSummary.touch(session.club_id)
     return session
+
+
+def first_sessions_refresh(*, participant_ids=None, participants: QuerySet | None = None) -> int:
+    """Sets these members' `first_session_on` from their ticks on sessions run
+    (`rules.session_run`), in one UPDATE: the register's services call it for the members
+    whose ticks changed; writers of rows in bulk (the demo, the bench's seeder) for all."""
+    first = (
+        Attendance.objects.filter(rules.session_run("session__"), participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(first=Min("session__date"))
+        .values("first")
+    )
+    if participants is None:
+        participants = Participant.objects.filter(pk__in=list(participant_ids))
+    return participants.update(first_session_on=Subquery(first))
+
+
+def members_counts_refresh(sessions: QuerySet) -> int:
+    """Sets these sessions' `members_count` to their attendance rows, in one UPDATE: for
+    writers of rows in bulk (the demo, the bench's seeder); `register_save` keeps it."""
+    ticked = (
+        Attendance.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return sessions.update(members_count=Coalesce(Subquery(ticked), 0))
 
 
 # --- Selectors ---------------------------------------------------------------------------
 
 
 def with_counts(sessions):
-    return sessions.annotate(members_present=Count("attendances"))
+    return sessions.annotate(members_present=F("members_count"))
 
 
 def club_sessions(club: Club, *, today: date) -> dict:
@@ -444,7 +489,9 @@ def next_sessions(club_id: int, *, today: date) -> list[Session]:
 __all__ = [
     "Generated",
     "club_sessions",
+    "first_sessions_refresh",
     "generate_sessions",
+    "members_counts_refresh",
     "next_sessions",
     "register_members",
     "register_save",

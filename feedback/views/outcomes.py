@@ -16,6 +16,11 @@ from feedback.forms_outcomes import ActivityCheckForm
 from feedback.permissions import can_read_coach_pages
 from feedback.views.young_people import member_required
 
+# Sessions the attendance table shows, and changes the before-and-after table shows,
+# unless `?all=1` asks for every one.
+SESSIONS_SHOWN = 12
+CHANGES_SHOWN = 12
+
 
 @require_safe
 @login_required
@@ -25,12 +30,24 @@ def club_outcomes(request, slug):
         raise Http404("No such club.")
     today = timezone.localdate()
     result = outcomes.for_club(club, as_of=today)
+    # Two years of weekly sessions is a hundred rows, and a busy club's changes dozens: the
+    # latest of each by default, all on asking.
+    show_all = request.GET.get("all") == "1"
+    shown = result.sessions if show_all else result.sessions[-SESSIONS_SHOWN:]
+    changes = result.changes if show_all else result.changes[-CHANGES_SHOWN:]
     url = link_maker("feedback:coach-proposal", "pk", slug=club.slug)
-    for change in result.changes:
+    for change in changes:
         change.links = [(url(pk), title) for pk, title in change.proposals]
     context = {
         "club": club,
         "result": result,
+        "shown_sessions": shown,
+        "show_all": show_all,
+        "sessions_hidden": len(result.sessions) - len(shown),
+        "sessions_shown": SESSIONS_SHOWN,
+        "shown_changes": changes,
+        "changes_hidden": len(result.changes) - len(changes),
+        "max_attendance": result.max_attendance,  # each row's bar: worked out once
         "district_activity": outcomes.district_activity(club.district_id, as_of=today),
         "retention_weeks": rules.outcomes_settings()["RETENTION_WEEKS"],
         "regulars_rule": rules.regulars_rule_text(),

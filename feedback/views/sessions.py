@@ -143,7 +143,8 @@ def register(request, slug, pk):
             return redirect(request.path)
     ticked = {m.pk for m in members if m.present}
     if form.is_bound:
-        ticked = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        # isdigit() alone lets through digits int() refuses ("²"): ASCII digits only.
+        ticked = {int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()}
     context = {
         "club": club,
         "session": session,

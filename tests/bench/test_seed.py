@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 
 from bench import report
 from bench.report import percentile
@@ -70,6 +70,27 @@ def test_denormalised_fields_agree_with_the_rows_behind_them(seeded):
     assert not Proposal.objects.filter(
         Q(published_at__isnull=True), state__in=[State.PUBLISHED, State.ACKNOWLEDGED]
     ).exists()
+
+
+def test_register_counts_agree_with_the_attendance_rows(seeded):
+    """Each session's members_count and each member's first session run, as register_save
+    keeps them."""
+    from feedback import rules
+    from feedback.models import Attendance, Session
+
+    assert Session.objects.filter(members_count__gt=0).exists()
+    counted = Session.objects.annotate(n=Count("attendances")).exclude(members_count=F("n"))
+    assert not counted.exists()
+    firsts = dict(
+        Attendance.objects.filter(rules.session_run("session__"))
+        .values("participant_id")
+        .annotate(first=Min("session__date"))
+        .values_list("participant_id", "first")
+    )
+    assert firsts
+    assert dict(Participant.objects.values_list("pk", "first_session_on")) == {
+        pk: firsts.get(pk) for pk in Participant.objects.values_list("pk", flat=True)
+    }
 
 
 def test_every_proposal_has_an_event_for_each_step_ending_in_its_state(seeded):

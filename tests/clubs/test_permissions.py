@@ -40,3 +40,27 @@ def test_a_coach_assigned_or_removed_while_the_club_is_in_hand_is_seen_at_once(w
     assert permissions.is_coach_of(coach, club)
     coach_unassign(club=club, user=coach, by=world.lead)
     assert not permissions.is_coach_of(coach, club)
+
+
+@pytest.mark.parametrize("role", [*ROLES, "lead_and_coach", "inactive_coach"])
+def test_managed_club_ids_are_exactly_the_managed_clubs(world, role):
+    """managed_club_ids (the cheap subquery for coaches who lead no partner) names the same
+    clubs as managed_clubs, for every role."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from clubs.models import Club, ClubCoach
+
+    if role == "lead_and_coach":
+        user = world.lead
+        ClubCoach.objects.create(club=world.far_club, user=user)
+    elif role == "inactive_coach":
+        user = world.coach
+        user.is_active = False
+    else:
+        user = world.role(role) or AnonymousUser()
+    expected = set(permissions.managed_clubs(user).values_list("pk", flat=True))
+    ids = set(
+        Club.objects.filter(pk__in=permissions.managed_club_ids(user)).values_list("pk", flat=True)
+    )
+    assert ids == expected
+    assert (role in {"anonymous", "staff", "inactive_coach"}) == (not expected)

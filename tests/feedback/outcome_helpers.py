@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from feedback.models import Attendance, Session
+from feedback.sessions import first_sessions_refresh, members_counts_refresh
 
 RUN, CANCELLED, NO_REGISTER = "run", "cancelled", "no register"
 
@@ -27,7 +28,18 @@ def session(club, day: date, members=(), drop_ins: int = 0, how: str = RUN, one_
         drop_ins=drop_ins,
         register_taken_at=None if how == NO_REGISTER else taken,
     )
-    Attendance.objects.bulk_create(
-        [Attendance(session=row, participant=m, marked_at=taken) for m in members]
-    )
+    tick(row, members, taken)
     return row
+
+
+def tick(row, members, marked_at=None):
+    """Adds ticks to a session's register as rows, then sets the counts the register's
+    services keep (the session's members, each member's first session)."""
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=row, participant=m, marked_at=marked_at or timezone.now())
+            for m in members
+        ]
+    )
+    members_counts_refresh(Session.objects.filter(pk=row.pk))
+    first_sessions_refresh(participant_ids=[m.pk for m in members])

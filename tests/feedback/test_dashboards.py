@@ -15,10 +15,10 @@ from clubs.models import District
 from feedback import indicators
 from feedback import services as fs
 from feedback.indicators import dashboards as dash
-from feedback.models import Attendance, Outcome
+from feedback.models import Outcome
 from tests import factories
 from tests.conftest import ROLES
-from tests.feedback.outcome_helpers import session
+from tests.feedback.outcome_helpers import session, tick
 from tests.feedback.test_indicators import NOW, travel
 
 # --- helpers ----------------------------------------------------------------------
@@ -66,9 +66,7 @@ def populate(club, coach=None, members: int = 3):
         day = (NOW - timedelta(weeks=14 - week)).date()
         held = club.sessions.filter(date=day).first()
         if held:  # populated again: more members came
-            Attendance.objects.bulk_create(
-                [Attendance(session=held, participant=m) for m in people]
-            )
+            tick(held, people)
         else:
             session(club, day, people, drop_ins=1 if day < change_day else 3)
     return proposals

@@ -118,6 +118,22 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(
     assert session.drop_ins == 1
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "\uff11", " 1", "1.0", "-1"])
+def test_a_tick_that_is_no_member_number_is_a_form_error_not_a_500(
+    world, client_as, members, session, value
+):
+    """A superscript two ("²"), an Arabic-Indic or full-width digit: a clear message and
+    nothing saved (isdigit() accepts "²" but int() does not)."""
+    client = client_as("coach")
+    client.post(register_url(session), {"present": [members[0].pk], "drop_ins": "1"})
+    response = client.post(register_url(session), {"present": [value], "drop_ins": "3"})
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    assert ticked(session) == {members[0].pk}
+    session.refresh_from_db()
+    assert session.drop_ins == 1
+
+
 def test_another_clubs_or_a_blocked_member_cannot_be_ticked(world, client_as, members, session):
     outsider = make_participant(world.sibling)
     blocked = make_participant(world.club)

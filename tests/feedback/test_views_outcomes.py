@@ -117,3 +117,65 @@ def test_activity_with_fewer_than_five_numbers_is_not_shown(world, client_as):
     page = client_as("staff").get(url(world.club)).content.decode()
     assert page.count("Fewer than 5 members gave a number: not shown") == 2  # club, district
     assert "of 7</td>" not in page
+
+
+def test_the_latest_sessions_by_default_and_all_on_asking(world, client_as):
+    """Two years of weekly sessions is a long table: the latest SESSIONS_SHOWN unless
+    ?all=1; the figures above it still count every session."""
+    from feedback.views.outcomes import SESSIONS_SHOWN
+
+    n = SESSIONS_SHOWN + 3
+    _history(world, n)
+    client = client_as("coach")
+    response = client.get(url(world.club))
+    page = response.content.decode()
+    assert page.count("<meter ") == SESSIONS_SHOWN
+    assert f'Sessions run</dt><dd class="col-sm-7">{n}</dd>' in page
+    assert f"The latest {SESSIONS_SHOWN} of {n} sessions run." in page
+    assert 'href="?all=1#h-sessions"' in page
+    shown = response.context["shown_sessions"]
+    assert shown == response.context["result"].sessions[-SESSIONS_SHOWN:]
+    page = client.get(url(world.club), {"all": "1"}).content.decode()
+    assert page.count("<meter ") == n
+    assert "Show the latest only" in page
+
+
+def test_the_before_and_after_table_labels_each_figure_for_phones(world, client_as):
+    _history(world, 5)
+    page = client_as("coach").get(url(world.club)).content.decode()
+    assert 'class="table table-sm outcome-changes table-stack"' in page
+    for label in ("Because of", "Before", "After", "What it shows"):
+        assert f'data-label="{label}"' in page
+
+
+def test_the_latest_changes_by_default_and_all_on_asking(world, client_as):
+    """A busy club's dozens of changes: the latest CHANGES_SHOWN before-and-after rows unless
+    ?all=1; each row's figures as with all of them."""
+    from feedback.views.outcomes import CHANGES_SHOWN
+
+    club = world.club
+    members = [factories.make_participant(club) for _ in range(3)]
+    start = timezone.localdate() - timedelta(weeks=CHANGES_SHOWN + 4)
+    for week in range(CHANGES_SHOWN + 3):
+        session(club, start + timedelta(weeks=week), members, drop_ins=week)
+    ideas = []
+    for i in range(CHANGES_SHOWN + 2):
+        idea = coach_helpers.adopted(club, world.coach, title=f"Idea number {i}")
+        services.change_record(
+            aspect=coach_helpers.aspect(club, "day"),
+            by=world.coach,
+            new_value=f"Day {i}",
+            effective_date=start + timedelta(weeks=i + 1),
+            proposals=[idea],
+        )
+        ideas.append(idea)
+    client = client_as("coach")
+    response = client.get(url(club))
+    page = response.content.decode()
+    assert response.context["shown_changes"] == response.context["result"].changes[-CHANGES_SHOWN:]
+    assert f"The latest {CHANGES_SHOWN} of {CHANGES_SHOWN + 2} changes." in page
+    assert ">Idea number 1<" not in page
+    assert f">Idea number {CHANGES_SHOWN + 1}<" in page
+    page = client.get(url(club), {"all": "1"}).content.decode()
+    assert ">Idea number 0<" in page
+    assert ">Idea number 1<" in page

@@ -42,6 +42,8 @@ def test_a_participant_stores_no_personal_data():
         "last_seen_at",
         "previous_seen_at",
         "notices_seen_upto",
+        # The date of their first session run, from the registers (#15): no personal data.
+        "first_session_on",
         # The join form's random token (hashed) and the phrase sealed with it, for a
         # double-tapped Join: nothing about the person.
         "join_token_hash",

@@ -105,6 +105,8 @@ def test_the_record_names_young_people_by_pseudonym_only():
         "joined_at",
         "last_seen_at",
         "previous_seen_at",
+        # The date of their first session run: kept with the registers it comes from.
+        "first_session_on",
     }
     assert all(event["actor_user_id"] is None for event in data["events"])
 

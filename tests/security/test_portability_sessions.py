@@ -47,3 +47,33 @@ def test_importing_a_copy_keeps_both_registers():
     copied = Attendance.objects.get(session__club=copy)
     assert copied.participant.club == copy
     assert Attendance.objects.filter(session__club=club).count() == 1
+
+
+def test_a_record_from_before_the_register_counts_gets_them_from_its_rows():
+    """A record exported before members_count and first_session_on existed: the import sets
+    them from the attendances, so the outcomes read the same figures."""
+    from feedback import outcomes
+
+    club = factories.ClubFactory(name="Register Club")
+    coach = factories.make_coach(club)
+    members = [factories.make_participant(club) for _ in range(3)]
+    today = timezone.localdate()
+    for days, ticked in ((6, members), (3, members[1:]), (0, members[2:])):
+        session = factories.SessionFactory(club=club, date=today - timedelta(days=days))
+        register_save(session=session, by=coach, participant_ids=[m.pk for m in ticked], drop_ins=1)
+    expected = outcomes.for_club(club, as_of=today)
+    old = export_club(club)
+    for row in old["sessions"]:
+        del row["members_count"]
+    for row in old["participants"]:
+        del row["first_session_on"]
+    copy = import_club(old, slug="register-club-copy")
+    result = outcomes.for_club(copy, as_of=today)
+    assert (
+        [s.members for s in result.sessions] == [s.members for s in expected.sessions] == [3, 2, 1]
+    )
+    assert result.members_seen == expected.members_seen == 3
+    assert (
+        sorted(copy.participants.values_list("first_session_on", flat=True))
+        == [today - timedelta(days=6)] * 3
+    )

@@ -85,6 +85,12 @@ def test_the_menu_counts_what_needs_the_coach_as_needs_you_lists_it(client_as, w
     assert "Needs you" in menu
     assert ">4<span" in menu
     assert selectors_coaches.needs_you_count(user=world.other_coach) == 0
+    # A lead and a superuser are counted through managed_clubs, a coach through their
+    # assignments: the same as their lists.
+    for user in (world.lead, world.far_lead, world.superuser):
+        total = selectors_coaches.needs_you(user=user).total
+        assert selectors_coaches.needs_you_count(user=user) == total
+    assert selectors_coaches.needs_you_count(user=world.lead) == 4
 
 
 def _waiting(world, n):
