@@ -120,7 +120,7 @@ def test_the_migration_fills_both_from_the_attendance_rows(world, members):
     not_taken = SessionFactory(club=world.club, date=TODAY - timedelta(days=9))
     Session.objects.update(members_count=0)
     Participant.objects.update(first_session_on=None)
-    migration = importlib.import_module("feedback.migrations.0016_register_counts")
+    migration = importlib.import_module("feedback.migrations.0017_register_counts")
     migration.fill(apps, None)
     assert (_count(run), _count(not_taken)) == (2, 0)
     assert _firsts(members) == [run.date, run.date, None]

@@ -38,7 +38,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0015_clubsummary"),
+        ("feedback", "0016_clubsummary_brief_months"),
     ]
 
     operations = [
