@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests import factories
-from tests.browser.conftest import PHONE, assert_axe_clean, login
+from tests.browser.conftest import PHONE, _context, assert_axe_clean, login
 from tests.security.matrix import build_site, participant_cookie
 from tests.security.test_url_matrix import EXPECTED
 
@@ -49,9 +49,7 @@ def test_every_role_has_pages_to_check():
 @pytest.mark.parametrize("role", ["coach", "lead", "staff", "member"])
 def test_every_page_of_the_role_is_axe_clean(browser, site, transactional_db, world, role):
     records = build_site(world)
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", timezone_id="Europe/London"
-    )
+    context = _context(browser, PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
