@@ -207,7 +207,7 @@ def placement_help(request):
             "lundy_questions": LUNDY,
             "voice_published_pct": VOICE_PUBLISHED_PCT,
             "indicators": [
-                (name, grounding, indicators.rule_text(key))
+                (name, grounding, indicators.rule_text(key), indicators.SPECS[key])
                 for key, (name, _, grounding) in indicators.INDICATORS.items()
             ],
             "thresholds": sorted(indicators.thresholds().items()),

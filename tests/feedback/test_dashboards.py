@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from clubs.models import District
 from feedback import indicators
@@ -535,6 +536,9 @@ def test_how_we_place_clubs_lists_rungs_questions_rules_and_thresholds(client):
     assert "A single such answer is enough on purpose" in body
     assert "SILENT_RED_OVER_PCT" in body
     assert "Silent consultation" in body
+    # What each indicator counts, from its spec: "what makes X red?" on one screen.
+    for spec in indicators.SPECS.values():
+        assert escape(f"Counts {spec.population}; of those, {spec.numerator}.") in body
 
 
 def test_every_placement_links_to_how_we_place_clubs(world, client_as):

@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clubs.models import Club
@@ -18,10 +19,13 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = (
-        "Print each club's indicators (status, value, records and evidence ids) as JSON. "
-        "The period defaults to the last 12 weeks ending today."
-    )
+    @property
+    def help(self):
+        weeks = settings.COPRODUCE_INDICATORS["WINDOW_WEEKS"]
+        return (
+            "Print each club's indicators (status, value, records and evidence ids) as JSON. "
+            f"The period defaults to the last {weeks} weeks ending today."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("--club", help="Only this club (its slug).")
