@@ -536,10 +536,14 @@ class _Seeder:
                 moments.append(at)
                 running.append(last)
             upto[club_id] = (moments, running)
+        club, last_seen = (
+            PARTICIPANT_COLUMNS.index("club_id"),
+            PARTICIPANT_COLUMNS.index("last_seen_at"),
+        )
         seen = {}
         for row in self.participant_rows:
-            moments, running = upto.get(row[1], ([], []))
-            before = bisect_right(moments, row[PARTICIPANT_COLUMNS.index("last_seen_at")])
+            moments, running = upto.get(row[club], ([], []))
+            before = bisect_right(moments, row[last_seen])
             seen[row[0]] = running[before - 1] if before else 0
         return seen
 

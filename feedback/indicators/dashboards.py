@@ -246,17 +246,18 @@ def monthly_counts(club_ids: list[int], window: Window) -> dict[int, dict[str, l
         )
         .order_by()
     )
+    # Made, published and answered go to the month made; decided and adopted to the month
+    # decided: the places in MONTH_COUNTS each month's column fills.
+    by_month = (("made_in", range(0, 3)), ("decided_in", range(3, 5)))
     for row in rows:
         club = counts[row["club_id"]]
-        for key, names in (
-            (_month_key(row["made_in"]), MONTH_COUNTS[:3]),
-            (_month_key(row["decided_in"]), MONTH_COUNTS[3:]),
-        ):
-            if key not in months or not any(row[name] for name in names):
+        for column, places in by_month:
+            key = _month_key(row[column])
+            if key not in months or not any(row[MONTH_COUNTS[i]] for i in places):
                 continue
             month = club.setdefault(key.isoformat(), [0] * len(MONTH_COUNTS))
-            for name in names:
-                month[MONTH_COUNTS.index(name)] += row[name]
+            for i in places:
+                month[i] += row[MONTH_COUNTS[i]]
     return counts
 
 
