@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -46,6 +47,7 @@ from clubs.models import (
 )
 from feedback.models import (
     CHANGE_OUTCOMES,
+    ActivityAnswer,
     AgeBand,
     Attendance,
     Concern,
@@ -62,7 +64,6 @@ from feedback.models import (
     State,
     Support,
 )
-from feedback.sessions import first_sessions_refresh
 from feedback.words import ADJECTIVES, ANIMALS, PHRASE_LENGTH, PHRASE_WORDS, phrase_hash
 
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - synthetic accounts in a throwaway db
@@ -419,8 +420,10 @@ class _Seeder:
         self.decisions_and_events()
         self.aspect_changes()
         self.extras()
+        self.plan_registers()  # Outcomes (#15): each member's first session is theirs
         self.write_participants()
-        self.registers()  # Outcomes (#15)
+        self.write_registers()
+        self.activity_answers()
         self.writer.reset_sequences(
             [
                 District,
@@ -443,6 +446,7 @@ class _Seeder:
                 Learning,
                 Session,
                 Attendance,
+                ActivityAnswer,
             ]
         )
         return Seeded(
@@ -454,12 +458,17 @@ class _Seeder:
         )
 
     # Outcomes (#15)
-    def registers(self):
+    def plan_registers(self):
         """A weekly session per club over the seeded period, each with its register: a share
         of the members that drifts from week to week, a few drop-ins; one in twenty cancelled.
-        Its own random stream, so the rest of the dataset is as it was before registers."""
+        Its own random stream, so the rest of the dataset is as it was before registers.
+
+        Planned before the members are written, so each member's first session run (what
+        the register's services keep as `first_session_on`) is written with them: as one
+        correlated UPDATE over the written ticks it took minutes at county scale."""
         rng = random.Random(f"registers:{self.prefix}:{self.scale.name}")
         session_rows, attendance_rows = [], []
+        first_session: dict[int, date] = {}
         sid, aid = _next_id(Session), _next_id(Attendance)
         today = self.now.date()
         for index, club in enumerate(self.clubs):
@@ -476,6 +485,7 @@ class _Seeder:
                     came = rng.sample(members, round(share * len(members)))
                 for member in came:
                     attendance_rows.append((aid, sid, member, taken))
+                    first_session.setdefault(member, day)  # sessions go oldest first
                     aid += 1
                 session_rows.append(
                     (
@@ -492,6 +502,10 @@ class _Seeder:
                 )
                 sid += 1
                 day += timedelta(weeks=1)
+        self.session_rows, self.attendance_rows = session_rows, attendance_rows
+        self.first_session = first_session
+
+    def write_registers(self):
         self.writer.write(
             Session,
             [
@@ -505,15 +519,34 @@ class _Seeder:
                 "created_at",
                 "members_count",
             ],
-            session_rows,
+            self.session_rows,
         )
         self.writer.write(
-            Attendance, ["id", "session_id", "participant_id", "marked_at"], attendance_rows
+            Attendance, ["id", "session_id", "participant_id", "marked_at"], self.attendance_rows
         )
-        # Each member's first session run, as the register's services keep it.
-        first_sessions_refresh(
-            participants=Participant.objects.filter(club_id__in=[c["id"] for c in self.clubs])
+
+    def activity_answers(self):
+        """The activity check (#15): half the members answer it when they join and every
+        ACTIVITY_CHECK_WEEKS weeks after, one answer in ten "rather not say". Its own random
+        stream, so the rest of the dataset is as it was before."""
+        rng = random.Random(f"activity:{self.prefix}:{self.scale.name}")
+        every = timedelta(weeks=settings.COPRODUCE_OUTCOMES["ACTIVITY_CHECK_WEEKS"])
+        member, blocked, joined = (
+            PARTICIPANT_COLUMNS.index("id"),
+            PARTICIPANT_COLUMNS.index("is_blocked"),
+            PARTICIPANT_COLUMNS.index("joined_at"),
         )
+        rows, aid = [], _next_id(ActivityAnswer)
+        for row in self.participant_rows:
+            if row[blocked] or rng.random() < 0.5:
+                continue
+            at = row[joined]
+            while at <= self.now:
+                days = None if rng.random() < 0.1 else rng.randint(0, 7)
+                rows.append((aid, row[member], days, at))
+                aid += 1
+                at += every
+        self.writer.write(ActivityAnswer, ["id", "participant_id", "days", "answered_at"], rows)
 
     def notices_seen(self) -> dict[int, int]:
         """Members have seen the answer notice up to their last visit (as the migration
@@ -807,8 +840,8 @@ class _Seeder:
         seen = self.notices_seen()
         self.writer.write(
             Participant,
-            [*PARTICIPANT_COLUMNS, "notices_seen_upto"],
-            ((*row, seen[row[0]]) for row in self.participant_rows),
+            [*PARTICIPANT_COLUMNS, "notices_seen_upto", "first_session_on"],
+            ((*row, seen[row[0]], self.first_session.get(row[0])) for row in self.participant_rows),
         )
 
     def proposals(self):

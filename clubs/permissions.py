@@ -29,11 +29,9 @@ def led_partner_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_led_partner_ids", None)
     if cached is None:
-        cached = set(
-            PartnerRole.objects.filter(user=user, role=PartnerRole.Role.LEAD).values_list(
-                "partner_id", flat=True
-            )
-        )
+        # No ordering: the roles' default order joins every partner for its name.
+        roles = PartnerRole.objects.filter(user=user, role=PartnerRole.Role.LEAD).order_by()
+        cached = set(roles.values_list("partner_id", flat=True))
         user._led_partner_ids = cached
     return cached
 

@@ -5,7 +5,7 @@ transition against `feedback.states` and writes a `ProposalEvent` in the same
 transaction. Events, decisions and listened-to answers are append-only.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -696,7 +696,9 @@ class ClubSummary(models.Model):
 
     `version` goes up in the same transaction as every write to the club's records
     (`summaries.touch`); `data` is only used while `data_version` equals it, for today's
-    default period, and for COPRODUCE_SUMMARY_MAX_AGE_MINUTES after `as_of`."""
+    default period, and for COPRODUCE_SUMMARY_MAX_AGE_MINUTES after `as_of`. The club's
+    outcomes (`outcomes.for_club`) are kept the same way: `outcomes` is used while
+    `outcomes_version` equals `version`, on the day of `outcomes_at`, for the same time."""
 
     club = models.OneToOneField(
         "clubs.Club", on_delete=models.CASCADE, primary_key=True, related_name="summary"
@@ -711,9 +713,18 @@ class ClubSummary(models.Model):
     data = models.TextField(blank=True)
     # What a dashboard counts of a club it does not draw: statuses and totals (summaries.Brief).
     brief = models.TextField(blank=True)
+    # The club's outcomes page's figures (outcomes.dump), judged at `outcomes_at`.
+    outcomes = models.TextField(blank=True)
+    outcomes_version = models.BigIntegerField(default=-1)
+    outcomes_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Summary of {self.club_id} at version {self.data_version}"
+
+    @staticmethod
+    def max_age() -> timedelta:
+        """How long a summary's figures are used: time alone moves some of them."""
+        return timedelta(minutes=settings.COPRODUCE_SUMMARY_MAX_AGE_MINUTES)
 
     @staticmethod
     def touch(club_id: int) -> None:

@@ -10,6 +10,7 @@ data size); the rules (what a session run, a regular, "still coming" mean) live 
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,12 +18,19 @@ from datetime import date, datetime, time
 from operator import attrgetter
 
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
 from feedback import rules
-from feedback.models import CHANGE_OUTCOMES, ActivityAnswer, Attendance, Participant, Session
+from feedback.models import (
+    CHANGE_OUTCOMES,
+    ActivityAnswer,
+    Attendance,
+    ClubSummary,
+    Participant,
+    Session,
+)
 
 # --- Results -----------------------------------------------------------------------------
 
@@ -125,6 +133,7 @@ class ClubOutcomes:
     retention: dict[int, tuple[int, int]]  # weeks -> (still coming, counted)
     changes: list[ChangeEffect]
     activity: ActivitySummary
+    judged_at: datetime | None = None  # when the figures were worked out (for_club)
 
     @property
     def sessions_run(self) -> int:
@@ -267,7 +276,118 @@ def compute(
 
 
 def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
-    return compute([club], as_of)[club.pk]
+    """One club's outcomes: for today, read from the club's summary while it can be used
+    (`_usable`), else computed and kept there; for another day, computed.
+
+    Kept as the indicators' summaries are (feedback/indicators/summaries.py): it is
+    `compute`'s own result, saved with the club's summary version read before any record,
+    so a write landing meanwhile leaves it stale, never wrongly fresh; used only on the
+    day it was judged and for COPRODUCE_SUMMARY_MAX_AGE_MINUTES. One query when it can be
+    used, instead of seven."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    as_of = as_of or today
+    if as_of != today:
+        return compute([club], as_of)[club.pk]
+    row = (
+        ClubSummary.objects.filter(club_id=club.pk)
+        .values_list("version", "outcomes_version", "outcomes_at", "outcomes", named=True)
+        .first()
+    )
+    if row is not None and _usable(row, now):
+        return load(club, row.outcomes, judged_at=row.outcomes_at)
+    result = compute([club], as_of)[club.pk]
+    result.judged_at = now
+    if row is None:
+        # A club read for the first time gets its row, its figures from the next read: a
+        # write made before the row existed could not move its version.
+        ClubSummary.objects.bulk_create([ClubSummary(club_id=club.pk)], ignore_conflicts=True)
+    else:
+        ClubSummary.objects.filter(club_id=club.pk).update(
+            outcomes=dump(result), outcomes_version=row.version, outcomes_at=now
+        )
+    return result
+
+
+def _usable(row, now: datetime) -> bool:
+    """Whether a club's kept outcomes can be used now: judged at the club's current
+    version, today, and not longer ago than the summaries' age limit."""
+    return (
+        row.outcomes_version == row.version
+        and row.outcomes_at is not None
+        and now - ClubSummary.max_age() < row.outcomes_at <= now
+        and timezone.localdate(row.outcomes_at) == timezone.localdate(now)
+    )
+
+
+def dump(result: ClubOutcomes) -> str:
+    """A club's outcomes as compact JSON text (`load` reads it back)."""
+    return json.dumps(
+        {
+            "s": [[r.pk, r.date.isoformat(), r.members, r.drop_ins] for r in result.sessions],
+            "r": result.regulars,
+            "m": result.members_seen,
+            "t": [[w, *figures] for w, figures in result.retention.items()],
+            "c": [
+                [
+                    c.pk,
+                    c.aspect_kind,
+                    c.aspect_name,
+                    c.old_value,
+                    c.new_value,
+                    c.effective_date.isoformat(),
+                    c.proposals,
+                    c.before,
+                    c.after,
+                    c.upcoming,
+                ]
+                for c in result.changes
+            ],
+            "a": [
+                result.activity.answered,
+                result.activity.told,
+                result.activity.days_total,
+                result.activity.active_every_day,
+            ],
+            "d": result.as_of.isoformat(),
+        },
+        separators=(",", ":"),
+    )
+
+
+def load(club: Club, data: str, *, judged_at: datetime | None = None) -> ClubOutcomes:
+    saved = json.loads(data)
+    day = date.fromisoformat
+    return ClubOutcomes(
+        club=club,
+        as_of=day(saved["d"]),
+        sessions=[
+            SessionRun(pk, day(d), members, drop_ins) for pk, d, members, drop_ins in saved["s"]
+        ],
+        regulars=saved["r"],
+        members_seen=saved["m"],
+        retention={w: (still, counted) for w, still, counted in saved["t"]},
+        changes=[
+            ChangeEffect(
+                pk=pk,
+                club_id=club.pk,
+                aspect_kind=kind,
+                aspect_name=name,
+                old_value=old,
+                new_value=new,
+                effective_date=day(effective),
+                proposals=[tuple(p) for p in proposals],
+                before=before,
+                after=after,
+                upcoming=upcoming,
+            )
+            for pk, kind, name, old, new, effective, proposals, before, after, upcoming in saved[
+                "c"
+            ]
+        ],
+        activity=ActivitySummary(*saved["a"]),
+        judged_at=judged_at,
+    )
 
 
 def _plus_days(column: str) -> str:
@@ -484,28 +604,33 @@ def _changes(ids: list[int]) -> dict[int, list[ChangeEffect]]:
     return out
 
 
-def activity_summaries(ids: list[int], *, as_of: date) -> dict[int, ActivitySummary]:
+def activity_summaries(ids, *, as_of: date) -> dict[int, ActivitySummary]:
     """Each club's members' latest activity check answer by the end of `as_of`, added up
-    per club (one query; a member's earlier answers are not counted twice)."""
+    per club, in one query that returns a row per club (never a row per answer): an answer
+    counts when no later one of the same member's was given by then."""
     end = timezone.make_aware(datetime.combine(as_of, time.max))
+    later = ActivityAnswer.objects.filter(
+        Q(answered_at__gt=OuterRef("answered_at"))
+        | Q(answered_at=OuterRef("answered_at"), pk__gt=OuterRef("pk")),
+        participant_id=OuterRef("participant_id"),
+        answered_at__lte=end,
+    )
     rows = (
         ActivityAnswer.objects.filter(participant__club_id__in=ids, answered_at__lte=end)
-        .order_by("participant_id", "-answered_at", "-pk")
-        .values_list("participant__club_id", "participant_id", "days")
+        .filter(~Exists(later))
+        .order_by()
+        .values_list("participant__club_id")
+        .annotate(
+            answered=Count("pk"),
+            told=Count("days"),
+            days_total=Sum("days"),
+            every_day=Count("pk", filter=Q(days=7)),
+        )
     )
-    out: dict[int, ActivitySummary] = defaultdict(ActivitySummary)
-    seen = set()
-    for club_id, member, days in rows:
-        if member in seen:
-            continue
-        seen.add(member)
-        summary = out[club_id]
-        summary.answered += 1
-        if days is not None:
-            summary.told += 1
-            summary.days_total += days
-            summary.active_every_day += days == 7
-    return out
+    return {
+        club_id: ActivitySummary(answered, told, days_total or 0, every_day)
+        for club_id, answered, told, days_total, every_day in rows
+    }
 
 
 def district_activity(district_id: int, *, as_of: date) -> ActivitySummary:

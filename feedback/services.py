@@ -1081,4 +1081,6 @@ def activity_answer_record(*, participant: Participant, days: int | None):
     last = ActivityAnswer.objects.filter(participant=participant).order_by("-answered_at").first()
     if last is not None and not rules.activity_check_due(last.answered_at, _now()):
         return last
-    return ActivityAnswer.objects.create(participant=participant, days=days, answered_at=_now())
+    answer = ActivityAnswer.objects.create(participant=participant, days=days, answered_at=_now())
+    ClubSummary.touch(participant.club_id)  # the club's outcomes count it
+    return answer

@@ -25,10 +25,8 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import timedelta
 from types import MappingProxyType
 
-from django.conf import settings
 from django.utils import timezone
 
 from clubs.models import Club
@@ -52,10 +50,7 @@ _ROW = ("club_id", "version", "data_version", "start", "end", "as_of")
 
 
 touch = ClubSummary.touch
-
-
-def max_age() -> timedelta:
-    return timedelta(minutes=settings.COPRODUCE_SUMMARY_MAX_AGE_MINUTES)
+max_age = ClubSummary.max_age
 
 
 def results(clubs, window: Window | None = None, *, evidence: bool = False, brief: bool = False):

@@ -103,3 +103,46 @@ def test_only_members_of_the_club_can_answer(world, member, client_as):
     assert not ActivityAnswer.objects.exists()
     get = phone_of(member).get(reverse("feedback:member-activity-check", args=[world.club.slug]))
     assert get.status_code == 405
+
+
+def test_each_members_latest_answer_by_the_day_is_added_up_per_club_and_district(world):
+    """A hand-computed table: earlier answers are not counted twice, an answer given after
+    the day is not counted yet, "rather not say" is answered but not told, and two answers
+    at the same moment count once (the later row)."""
+    from feedback import outcomes
+
+    day = timezone.localdate() - timedelta(days=20)
+    at = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    club, sibling = world.club, world.sibling
+    a, b, c, d, e = (factories.make_participant(club) for _ in range(5))
+    f = factories.make_participant(sibling)
+    rows = [
+        (a, 2, at - timedelta(weeks=10)),  # a's earlier answer: replaced by the next
+        (a, 7, at - timedelta(days=1)),
+        (b, 3, at - timedelta(days=3)),
+        (b, 5, at + timedelta(days=2)),  # after the day: b still counts as 3
+        (c, None, at),  # rather not say
+        (d, 1, at - timedelta(days=5)),
+        (d, 4, at - timedelta(days=5)),  # the same moment: the later row counts
+        (f, 7, at - timedelta(days=2)),
+    ]
+    for member, days, when in rows:
+        ActivityAnswer.objects.create(participant=member, days=days, answered_at=when)
+    summaries = outcomes.activity_summaries([club.pk, sibling.pk], as_of=day)
+    mine = summaries[club.pk]
+    # a 7, b 3, c rather not say, d 4; e never answered.
+    assert (mine.answered, mine.told, mine.days_total, mine.active_every_day) == (4, 3, 14, 1)
+    theirs = summaries[sibling.pk]
+    assert (theirs.answered, theirs.told, theirs.days_total, theirs.active_every_day) == (
+        1,
+        1,
+        7,
+        1,
+    )
+    assert mine.suppressed  # fewer than five members gave a number
+    district = outcomes.district_activity(club.district_id, as_of=day)
+    same_district = sibling.district_id == club.district_id
+    assert district.told == 3 + (1 if same_district else 0)
+    # On the later day b's newer answer replaces the older one.
+    later = outcomes.activity_summaries([club.pk], as_of=day + timedelta(days=3))[club.pk]
+    assert later.days_total == 7 + 5 + 4
