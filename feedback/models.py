@@ -717,6 +717,11 @@ class ClubSummary(models.Model):
     outcomes = models.TextField(blank=True)
     outcomes_version = models.BigIntegerField(default=-1)
     outcomes_at = models.DateTimeField(null=True, blank=True)
+    # The club's activity check added up ("answered,told,days,every day"), kept the same way
+    # on its own: a district's figure adds up its clubs' (outcomes.district_activity).
+    activity = models.CharField(max_length=100, blank=True)
+    activity_version = models.BigIntegerField(default=-1)
+    activity_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Summary of {self.club_id} at version {self.data_version}"

@@ -18,7 +18,8 @@ from datetime import date, datetime, time
 from operator import attrgetter
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club
@@ -310,13 +311,18 @@ def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
 
 
 def _usable(row, now: datetime) -> bool:
-    """Whether a club's kept outcomes can be used now: judged at the club's current
-    version, today, and not longer ago than the summaries' age limit."""
+    """Whether a club's kept outcomes can be used now (`_kept_usable`)."""
+    return _kept_usable(row.version, row.outcomes_version, row.outcomes_at, now)
+
+
+def _kept_usable(version: int, kept_version: int, kept_at: datetime | None, now) -> bool:
+    """Whether figures kept with a club's summary can be used now: judged at the club's
+    current version, today, and not longer ago than the summaries' age limit."""
     return (
-        row.outcomes_version == row.version
-        and row.outcomes_at is not None
-        and now - ClubSummary.max_age() < row.outcomes_at <= now
-        and timezone.localdate(row.outcomes_at) == timezone.localdate(now)
+        kept_version == version
+        and kept_at is not None
+        and now - ClubSummary.max_age() < kept_at <= now
+        and timezone.localdate(kept_at) == timezone.localdate(now)
     )
 
 
@@ -604,40 +610,99 @@ def _changes(ids: list[int]) -> dict[int, list[ChangeEffect]]:
     return out
 
 
+# A member's latest answer as one value: their days, NOT_SAID for "rather not say", and no
+# value (NULL) for a member who has not answered.
+NOT_SAID = -1
+
+
 def activity_summaries(ids, *, as_of: date) -> dict[int, ActivitySummary]:
     """Each club's members' latest activity check answer by the end of `as_of`, added up
-    per club, in one query that returns a row per club (never a row per answer): an answer
-    counts when no later one of the same member's was given by then."""
+    per club: earlier answers are not counted twice. One query, a row per member (each
+    member's latest answer found through the index on member and time: a district's
+    thousand members, where scanning its answers for the latest meant every answer)."""
     end = timezone.make_aware(datetime.combine(as_of, time.max))
-    later = ActivityAnswer.objects.filter(
-        Q(answered_at__gt=OuterRef("answered_at"))
-        | Q(answered_at=OuterRef("answered_at"), pk__gt=OuterRef("pk")),
-        participant_id=OuterRef("participant_id"),
-        answered_at__lte=end,
+    latest = (
+        ActivityAnswer.objects.filter(participant=OuterRef("pk"), answered_at__lte=end)
+        .order_by("-answered_at", "-pk")
+        .values(said=Coalesce("days", NOT_SAID))[:1]
     )
     rows = (
-        ActivityAnswer.objects.filter(participant__club_id__in=ids, answered_at__lte=end)
-        .filter(~Exists(later))
+        Participant.objects.filter(club_id__in=ids)
         .order_by()
-        .values_list("participant__club_id")
-        .annotate(
-            answered=Count("pk"),
-            told=Count("days"),
-            days_total=Sum("days"),
-            every_day=Count("pk", filter=Q(days=7)),
-        )
+        .values_list("club_id", Subquery(latest, output_field=IntegerField()))
     )
-    return {
-        club_id: ActivitySummary(answered, told, days_total or 0, every_day)
-        for club_id, answered, told, days_total, every_day in rows
-    }
+    out: dict[int, ActivitySummary] = defaultdict(ActivitySummary)
+    for club_id, said in rows:
+        if said is None:
+            continue  # not answered (by then)
+        summary = out[club_id]
+        summary.answered += 1
+        if said != NOT_SAID:
+            summary.told += 1
+            summary.days_total += said
+            summary.active_every_day += said == 7
+    return dict(out)
 
 
 def district_activity(district_id: int, *, as_of: date) -> ActivitySummary:
-    """The activity check over every club of a district (one query)."""
-    ids = Club.objects.filter(district_id=district_id).values("pk")
+    """The activity check over every club of a district: the clubs' own figures added up
+    (a member is in one club). For today each club's figure is kept with its summary, as
+    its outcomes are (`for_club`), so a district's thousand members' latest answers are
+    not read again on every page: one query when every club's can be used, a second for
+    those that cannot (computed together) and a third to keep them."""
+    now = timezone.now()
+    if as_of != timezone.localdate(now):
+        ids = Club.objects.filter(district_id=district_id).values("pk")
+        return _added_up(activity_summaries(ids, as_of=as_of).values())
+    rows = list(
+        Club.objects.filter(district_id=district_id)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "summary__version",
+            "summary__activity_version",
+            "summary__activity_at",
+            "summary__activity",
+            named=True,
+        )
+    )
+    kept, stale = [], []
+    for row in rows:
+        if row.summary__version is not None and _kept_usable(
+            row.summary__version, row.summary__activity_version, row.summary__activity_at, now
+        ):
+            kept.append(ActivitySummary(*map(int, row.summary__activity.split(","))))
+        else:
+            stale.append(row)
+    if stale:
+        fresh = activity_summaries([row.pk for row in stale], as_of=as_of)
+        # Each with the version read before its answers were; a club read for the first
+        # time gets its row, its figure kept from the next read (see `for_club`).
+        ClubSummary.objects.bulk_create(
+            [
+                ClubSummary(
+                    club_id=row.pk,
+                    activity=_activity_text(fresh.get(row.pk, ActivitySummary())),
+                    activity_version=-1 if row.summary__version is None else row.summary__version,
+                    activity_at=now,
+                )
+                for row in stale
+            ],
+            update_conflicts=True,
+            unique_fields=["club"],
+            update_fields=["activity", "activity_version", "activity_at"],
+        )
+        kept += fresh.values()
+    return _added_up(kept)
+
+
+def _activity_text(summary: ActivitySummary) -> str:
+    return f"{summary.answered},{summary.told},{summary.days_total},{summary.active_every_day}"
+
+
+def _added_up(summaries) -> ActivitySummary:
     total = ActivitySummary()
-    for summary in activity_summaries(ids, as_of=as_of).values():
+    for summary in summaries:
         total.add(summary)
     return total
 

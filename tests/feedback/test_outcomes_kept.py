@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from clubs.models import Club
 from feedback import outcomes
 from feedback import services as fs
 from feedback import sessions as fsess
@@ -31,6 +32,18 @@ def as_seen(result) -> tuple:
 
 def live(club):
     return outcomes.compute([club])[club.pk]
+
+
+def district_as_seen(club) -> tuple:
+    figure = outcomes.district_activity(club.district_id, as_of=outcomes.timezone.localdate())
+    return (figure.answered, figure.told, figure.days_total, figure.active_every_day)
+
+
+def district_live(club) -> tuple:
+    ids = Club.objects.filter(district_id=club.district_id).values("pk")
+    day = outcomes.timezone.localdate()
+    figure = outcomes._added_up(outcomes.activity_summaries(ids, as_of=day).values())
+    return (figure.answered, figure.told, figure.days_total, figure.active_every_day)
 
 
 def kept(club) -> bool:
@@ -84,11 +97,14 @@ def test_every_write_makes_the_kept_outcomes_stale(three, now, name):
     _, write = OUTCOME_WRITES[name](club, coach, member, other)
     warm(club)
     warm(three[1])
+    district_as_seen(club)
+    district_as_seen(club)
     assert kept(club)
     write()
     assert not kept(club), f"{name} did not make the kept outcomes stale"
     assert kept(three[1])
     assert as_seen(outcomes.for_club(club)) == as_seen(live(club))
+    assert district_as_seen(club) == district_live(club)
 
 
 def test_a_write_while_they_are_computed_leaves_them_stale(three, now, monkeypatch):
@@ -135,3 +151,24 @@ def test_another_day_is_computed_and_leaves_the_kept_figures_alone(three, now):
     assert earlier.judged_at is None
     assert as_seen(earlier) == as_seen(outcomes.compute([club], earlier.as_of)[club.pk])
     assert ClubSummary.objects.get(club=club).outcomes == before
+
+
+def test_a_district_adds_up_its_clubs_kept_figures_in_one_query(
+    three, now, django_assert_num_queries
+):
+    """Every club of the district answers; after two reads the figure is read in one query,
+    and a new answer in one club is counted on the next read (that club computed again)."""
+    club, coach, member, other = _club(three)
+    for person in (member, other):
+        fs.activity_answer_record(participant=person, days=7)
+    district_as_seen(club)
+    district_as_seen(club)
+    with django_assert_num_queries(1):
+        first = district_as_seen(club)
+    assert first == district_live(club)
+    third = club.participants.order_by("pk")[1]  # not answered yet
+    fs.activity_answer_record(participant=third, days=2)
+    with django_assert_num_queries(3):  # the clubs; the stale club's answers; keep it
+        second = district_as_seen(club)
+    assert second == district_live(club)
+    assert second[:3] == (first[0] + 1, first[1] + 1, first[2] + 2)
