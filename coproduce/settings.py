@@ -182,6 +182,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts of pages, keyed by the version of the figures they show (never by time
+# alone): each process keeps its own, apart from the rate limits' counters in "default",
+# which a full cache would otherwise evict.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # django-ratelimit lists only memcached and django-redis as "supported"; Django's
 # own Redis backend increments atomically too, and local memory is right for one

@@ -135,6 +135,15 @@ class ClubOutcomes:
     changes: list[ChangeEffect]
     activity: ActivitySummary
     judged_at: datetime | None = None  # when the figures were worked out (for_club)
+    kept_version: int | None = None  # read from the club's summary, kept at this version
+
+    @property
+    def kept_key(self) -> str:
+        """Names these figures among every kept version of the club's ("" when computed
+        for this read only): what a cached rendering of them is keyed by."""
+        if self.kept_version is None or self.judged_at is None:
+            return ""
+        return f"{self.club.pk}:{self.kept_version}:{self.judged_at.isoformat()}"
 
     @property
     def sessions_run(self) -> int:
@@ -296,7 +305,9 @@ def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
         .first()
     )
     if row is not None and _usable(row, now):
-        return load(club, row.outcomes, judged_at=row.outcomes_at)
+        kept = load(club, row.outcomes, judged_at=row.outcomes_at)
+        kept.kept_version = row.outcomes_version
+        return kept
     result = compute([club], as_of)[club.pk]
     result.judged_at = now
     if row is None:

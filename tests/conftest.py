@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from clubs.models import Club, User
 from tests import factories
@@ -11,10 +11,14 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache: each test starts with none."""
-    cache.clear()
+    """Rate-limit counters live in the cache, rendered figures in "fragments": each test
+    starts with none (a test's rolled-back rows may come back with the same ids and, under
+    a frozen clock, the same times)."""
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
 
 
 @dataclass

@@ -3,15 +3,17 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services
+from feedback import sessions as fsess
 from feedback.models import ActivityAnswer
 from tests import factories
 from tests.conftest import ROLES
 from tests.feedback import coach_helpers
-from tests.feedback.outcome_helpers import CANCELLED, session
+from tests.feedback.outcome_helpers import CANCELLED, NO_REGISTER, session
 from tests.feedback.test_yp_support import phone_of
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +84,10 @@ def test_queries_constant_with_data_size(world, client_as, n, django_assert_num_
         kept = client.get(url(world.club))
     assert kept.status_code == 200
     assert len(kept.context["result"].sessions) == n
-    assert kept.context["result"] == computed.context["result"]
+    kept, computed = kept.context["result"], computed.context["result"]
+    assert (kept.kept_version, computed.kept_version) == (0, None)  # read, and computed
+    computed.kept_version = kept.kept_version
+    assert kept == computed
 
 
 # Session and user (2), the club (1), the coach's permission check (2), the club's summary
@@ -188,3 +193,33 @@ def test_the_latest_changes_by_default_and_all_on_asking(world, client_as):
     page = client.get(url(club), {"all": "1"}).content.decode()
     assert ">Idea number 0<" in page
     assert ">Idea number 1<" in page
+
+
+def figures(page: str) -> str:
+    """The part of the page drawn from the kept outcomes (rendered once per kept version)."""
+    return page[page.index('<section aria-labelledby="h-summary"') : page.index('id="h-activity"')]
+
+
+def test_the_figures_are_rendered_once_per_kept_version_and_follow_every_write(world, client_as):
+    members = _history(world, 14)  # more sessions than the page shows by default
+    client = client_as("coach")
+    reads = [client.get(url(world.club)).content.decode() for _ in range(3)]
+    # Computed, computed and kept, read from the summary: drawn the same each time.
+    assert figures(reads[0]) == figures(reads[1]) == figures(reads[2])
+    assert caches["fragments"]._cache  # the third read's rendering is kept
+    cached = client.get(url(world.club)).content.decode()
+    assert figures(cached) == figures(reads[2])
+    everything = client.get(url(world.club), {"all": "1"}).content.decode()
+    assert figures(everything) != figures(cached)  # "all" is rendered on its own
+    # A register taken: the next read shows it, whatever was rendered before.
+    yesterday = session(world.club, timezone.localdate() - timedelta(days=1), how=NO_REGISTER)
+    fsess.register_save(
+        session=yesterday, by=world.coach, participant_ids=[m.pk for m in members], drop_ins=9
+    )
+    after = client.get(url(world.club)).content.decode()
+    assert figures(after) != figures(cached)
+    again = [client.get(url(world.club)).content.decode() for _ in range(2)]  # kept, cached
+    assert figures(again[0]) == figures(again[1]) == figures(after)
+    assert f"<td>{len(members)}</td><td>9</td><td>{len(members) + 9}</td>" in after
+    caches["fragments"].clear()
+    assert figures(client.get(url(world.club)).content.decode()) == figures(after)
