@@ -93,6 +93,28 @@ def test_register_counts_agree_with_the_attendance_rows(seeded):
     }
 
 
+def test_members_answer_the_activity_check_from_joining_every_ten_weeks(seeded):
+    """Half the members answer when they join and every ACTIVITY_CHECK_WEEKS weeks after;
+    paused members do not; each answer is 0-7 days or "rather not say"."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from feedback.models import ActivityAnswer
+
+    answers = list(ActivityAnswer.objects.select_related("participant"))
+    assert answers
+    assert any(a.days is None for a in answers)
+    every = timedelta(weeks=settings.COPRODUCE_OUTCOMES["ACTIVITY_CHECK_WEEKS"])
+    for answer in answers:
+        member = answer.participant
+        assert not member.is_blocked
+        assert answer.days is None or 0 <= answer.days <= 7
+        assert (answer.answered_at - member.joined_at) % every == timedelta(0)
+    answered = {a.participant_id for a in answers}
+    assert 0.3 < len(answered) / Participant.objects.filter(is_blocked=False).count() < 0.7
+
+
 def test_every_proposal_has_an_event_for_each_step_ending_in_its_state(seeded):
     for proposal in Proposal.objects.prefetch_related("events"):
         events = list(proposal.events.all())
