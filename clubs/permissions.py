@@ -6,7 +6,7 @@ a coach (the clubs they are assigned to). Objects a user may not see are
 answered 404 by the views, so their existence is not revealed.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clubs.models import Club, ClubCoach, Partner, PartnerRole
 
@@ -28,6 +28,8 @@ def led_partner_ids(user) -> set[int]:
     if not _authenticated(user):
         return set()
     cached = getattr(user, "_led_partner_ids", None)
+    if cached is None and getattr(user, "leads_any_partner", None) is False:
+        cached = user._led_partner_ids = set()  # read with the user (clubs.backends)
     if cached is None:
         # No ordering: the roles' default order joins every partner for its name.
         roles = PartnerRole.objects.filter(user=user, role=PartnerRole.Role.LEAD).order_by()
@@ -87,13 +89,35 @@ def is_lead_of(user, partner_id: int) -> bool:
 
 def is_coach_of(user, club: Club) -> bool:
     """Kept on the club object: a page asks it of the same club up to three times (may read,
-    may act, the indicators panel)."""
+    may act, the indicators panel). Read with the club by `coach_checked`, it costs no
+    query at all."""
     if not _authenticated(user):
         return False
     cache = club.__dict__.setdefault("_coach_of", {})
     if user.pk not in cache:
-        cache[user.pk] = club.coach_assignments.filter(user=user).exists()
+        read = club.__dict__.get(_coach_check(user))
+        cache[user.pk] = club.coach_assignments.filter(user=user).exists() if read is None else read
     return cache[user.pk]
+
+
+def coach_checked(clubs: QuerySet[Club], user) -> QuerySet[Club]:
+    """These clubs read with whether `user` coaches each, in the same query (an EXISTS
+    over the assignments' unique index): a coach's page then asks nothing more."""
+    if not _authenticated(user):
+        return clubs
+    assigned = ClubCoach.objects.filter(club=OuterRef("pk"), user_id=user.pk)
+    return clubs.annotate(**{_coach_check(user): Exists(assigned)})
+
+
+def _coach_check(user) -> str:
+    return f"coached_by_{user.pk}"
+
+
+def forget_coach_checks(club: Club) -> None:
+    """The club's coaches changed while it is in hand: `is_coach_of` asks again."""
+    club.__dict__.pop("_coach_of", None)
+    for name in [n for n in club.__dict__ if n.startswith("coached_by_")]:
+        del club.__dict__[name]
 
 
 def can_view_club(user, club: Club) -> bool:

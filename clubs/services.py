@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clubs import permissions
 from clubs.models import (
     USUAL_ASPECTS,
     Aspect,
@@ -199,7 +200,7 @@ def coach_assign(*, club: Club, user: User, by: User | None = None) -> ClubCoach
     assignment, created = ClubCoach.objects.get_or_create(club=club, user=user)
     if created:
         CoachChange.objects.create(club=club, coach=user, action=CoachChange.Action.ASSIGNED, by=by)
-    club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
+    permissions.forget_coach_checks(club)
     return assignment
 
 
@@ -211,7 +212,7 @@ def coach_unassign(*, club: Club, user: User, by: User | None) -> None:
     if removed:
         CoachChange.objects.create(club=club, coach=user, action=CoachChange.Action.REMOVED, by=by)
         logger.info("%s removed %s from %s", by, user, club)
-    club.__dict__.pop("_coach_of", None)  # permissions.is_coach_of's answers
+    permissions.forget_coach_checks(club)
 
 
 @transaction.atomic

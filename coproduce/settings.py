@@ -141,6 +141,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clubs.User"
+# Django's ModelBackend, reading with each request's user whether they lead a partner.
+AUTHENTICATION_BACKENDS = ["clubs.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "clubs:my-clubs"
 LOGOUT_REDIRECT_URL = "home"

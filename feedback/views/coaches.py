@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clubs.models import AspectStatus, Club
+from clubs.permissions import coach_checked
 from coproduce.http import safe_next_url
 from feedback import forms_coaches as forms
 from feedback import outcomes, services
@@ -28,7 +29,8 @@ from feedback.states import InvalidTransition, allowed_events
 
 
 def _club(request, slug: str, *, act: bool = False) -> Club:
-    club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
+    clubs = coach_checked(Club.objects.select_related("partner", "district"), request.user)
+    club = get_object_or_404(clubs, slug=slug)
     if not can_read_coach_pages(request.user, club):
         raise Http404("No such club.")
     if act and not can_act_for_club(request.user, club):

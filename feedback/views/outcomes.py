@@ -4,16 +4,14 @@ partner's leads and Energise Me staff. Young people have no account: never shown
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from clubs.models import Club
 from coproduce.http import link_maker
 from feedback import outcomes, rules, services
 from feedback.forms_outcomes import ActivityCheckForm
-from feedback.permissions import can_read_coach_pages
+from feedback.views.coaches import _club
 from feedback.views.young_people import member_required
 
 # Sessions the attendance table shows, and changes the before-and-after table shows,
@@ -25,9 +23,7 @@ CHANGES_SHOWN = 12
 @require_safe
 @login_required
 def club_outcomes(request, slug):
-    club = get_object_or_404(Club.objects.select_related("partner", "district"), slug=slug)
-    if not can_read_coach_pages(request.user, club):
-        raise Http404("No such club.")
+    club = _club(request, slug)
     today = timezone.localdate()
     result = outcomes.for_club(club, as_of=today)
     # Two years of weekly sessions is a hundred rows, and a busy club's changes dozens: the

@@ -42,6 +42,28 @@ def test_a_coach_assigned_or_removed_while_the_club_is_in_hand_is_seen_at_once(w
     assert not permissions.is_coach_of(coach, club)
 
 
+def test_a_club_read_with_its_coach_check_asks_nothing_more(world, django_assert_num_queries):
+    """coach_checked reads whether the user coaches each club with the clubs; another
+    user's answer is still asked; a change of coaches is seen at once."""
+    from clubs.models import Club
+    from clubs.services import coach_assign, coach_unassign
+
+    coach, other = world.coach, world.other_coach
+    with django_assert_num_queries(2):  # a query each, nothing more
+        club = permissions.coach_checked(Club.objects.all(), coach).get(pk=world.club.pk)
+        sibling = permissions.coach_checked(Club.objects.all(), coach).get(pk=world.sibling.pk)
+    with django_assert_num_queries(0):
+        assert permissions.is_coach_of(coach, club)
+        assert not permissions.is_coach_of(coach, sibling)
+    with django_assert_num_queries(1):
+        assert permissions.is_coach_of(other, sibling)
+    coach_assign(club=sibling, user=coach, by=world.lead)
+    assert permissions.is_coach_of(coach, sibling)
+    fresh = permissions.coach_checked(Club.objects.all(), coach).get(pk=world.sibling.pk)
+    coach_unassign(club=fresh, user=coach, by=world.lead)
+    assert not permissions.is_coach_of(coach, fresh)  # read as a coach, then removed
+
+
 @pytest.mark.parametrize("role", [*ROLES, "lead_and_coach", "inactive_coach"])
 def test_managed_club_ids_are_exactly_the_managed_clubs(world, role):
     """managed_club_ids (the cheap subquery for coaches who lead no partner) names the same
@@ -64,3 +86,27 @@ def test_managed_club_ids_are_exactly_the_managed_clubs(world, role):
     )
     assert ids == expected
     assert (role in {"anonymous", "staff", "inactive_coach"}) == (not expected)
+
+
+@pytest.mark.parametrize(("role", "queries"), [("coach", 0), ("staff", 0), ("lead", 1)])
+def test_the_signed_in_user_comes_with_whether_they_lead_a_partner(
+    world, role, queries, django_assert_num_queries
+):
+    """clubs.backends reads it with the user: a coach's pages ask nothing more to learn they
+    lead no partner; a lead's partners are read once."""
+    from clubs.backends import UserBackend
+
+    user = UserBackend().get_user(world.role(role).pk)
+    with django_assert_num_queries(queries):
+        led = permissions.led_partner_ids(user)
+        assert permissions.led_partner_ids(user) == led
+    assert led == ({world.club.partner_id} if role == "lead" else set())
+
+
+def test_an_inactive_user_is_not_signed_in(world):
+    from clubs.backends import UserBackend
+
+    world.coach.is_active = False
+    world.coach.save()
+    assert UserBackend().get_user(world.coach.pk) is None
+    assert UserBackend().get_user(10**9) is None

@@ -48,7 +48,8 @@ def test_staff_my_clubs_runs_a_fixed_number_of_queries(
     for n in range(extra):
         factories.ClubFactory(name=f"Extra {n}")
     client = client_as("staff")
-    # session, user, clubs, session aspects, districts (filter), led partners
-    with django_assert_num_queries(6):
+    # session, user (with whether they lead a partner), clubs, session aspects, districts
+    # (filter)
+    with django_assert_num_queries(5):
         response = client.get(reverse("clubs:my-clubs"), {"stage": "delivery"})
     assert len(response.context["clubs"]) == 3 + extra

@@ -47,18 +47,18 @@ def without_indicators_panel(settings):
 # moderation also ask for the user's lead roles (the menu's partner dashboard link; pages that
 # check permissions have asked already). Needs you: clubs, proposals, concerns. Moderation:
 # proposals.
-# Club record: club, the user's lead roles and coach assignment (asked once: may read, may
-# act), aspects, rounds, proposals, decisions, changes with their ideas, learning,
+# Club record: club (with whether the user coaches it; whether they lead a partner comes
+# with the user), aspects, rounds, proposals, decisions, changes with their ideas, learning,
 # listened-to answers; the same for its default period, the whole record and one aspect.
 # Plus the club's sessions run (#15: attendance after each change, still running).
 @pytest.mark.parametrize(
     ("page", "query", "queries"),
     [
-        ("needs-you", {}, 7),
-        ("moderation", {}, 5),
-        ("club-record", {}, 14),
-        ("club-record", {"start": "", "end": ""}, 14),
-        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 15),
+        ("needs-you", {}, 6),
+        ("moderation", {}, 4),
+        ("club-record", {}, 12),
+        ("club-record", {"start": "", "end": ""}, 12),
+        ("club-record", {"start": _today(-30), "end": _today(), "aspect": "day"}, 13),
     ],
 )
 def test_coach_pages_run_a_fixed_number_of_queries(
@@ -523,7 +523,7 @@ def test_the_staff_club_page_links_to_the_clubs_voice_pages(world, client_as, ro
     assert (_url("learning-new", world) in body) is manage_links
 
 
-QUERIES = 14  # with the menu's count of what needs you
+QUERIES = 12  # with the menu's count of what needs you
 
 
 # The decision form's second step lists what its outcome asks for: the aspects (the

@@ -283,9 +283,10 @@ def _sessions_with_registers(club, coach, n):
         SessionFactory(club=club, date=TODAY + timedelta(days=k + 1), status="cancelled")
 
 
-# Queries per page: the session, the club, the user, the coach check, the page's reads
-# (generation on the list: the club's sessions, the aspects and their history).
-QUERIES = {"list": 11, "register": 8, "change": 7, "new": 6}
+# Queries per page: the session, the user (with whether they lead a partner), the club (with
+# the coach check), the page's reads (generation on the list: the club's sessions, the
+# aspects and their history), the menu's count.
+QUERIES = {"list": 9, "register": 6, "change": 5, "new": 4}
 
 
 @pytest.mark.parametrize("view", ["list", "register", "change", "new"])
