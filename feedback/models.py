@@ -174,6 +174,14 @@ class Outcome(models.TextChoices):
 # Outcomes that promise a change to the club.
 CHANGE_OUTCOMES = (Outcome.ADOPTED, Outcome.ADAPTED, Outcome.TRIAL)
 
+# The ideas that may wait for a coach: not yet answered, or decided with a change or a
+# deferral to follow up. "Needs you" (selectors_coaches._waiting) narrows them by who wrote
+# them and by date; a partial index over them keeps the menu's count on every coach's page
+# to a club's few waiting ideas instead of all of them.
+MAY_WAIT = Q(state__in=["submitted", "published", "acknowledged"]) | Q(
+    state="decided", outcome__in=[*CHANGE_OUTCOMES, Outcome.DEFERRED]
+)
+
 
 class Decider(models.TextChoices):
     COACH = "coach", "The coach"
@@ -294,6 +302,7 @@ class Proposal(models.Model):
                 name="proposal_club_decided",
             ),
             models.Index(fields=["author", "submitted_at"], name="proposal_author_submitted"),
+            models.Index(fields=["club"], condition=MAY_WAIT, name="proposal_may_wait"),
         ]
 
     def __str__(self):

@@ -32,6 +32,7 @@ from coproduce.http import link_maker
 from feedback.indicators.core import Window
 from feedback.models import (
     CHANGE_OUTCOMES,
+    MAY_WAIT,
     Concern,
     Decision,
     Learning,
@@ -152,8 +153,11 @@ def _needs_you_query(user, today: date) -> QuerySet:
     # The waiting condition inside a CASE: as a plain WHERE, PostgreSQL spent about 2 ms
     # planning its five ORs against the ideas' dozen indexes, on every coach's page, to
     # then read a coach's few hundred ideas by club anyway (0.2 ms planned this way).
+    # MAY_WAIT, a plain condition the waiting ones all meet, reads them through its partial
+    # index (a club's few dozen ideas instead of all of them: 1.4 -> 0.9 ms at county scale).
     waits = Case(When(_waiting(today), then=Value(True)), default=Value(False))
-    ideas = Proposal.objects.filter(club_id__in=club_ids).alias(waits=waits).filter(waits=True)
+    ideas = Proposal.objects.filter(MAY_WAIT, club_id__in=club_ids)
+    ideas = ideas.alias(waits=waits).filter(waits=True)
     ideas = ideas.order_by().values("pk")
     concerns = Concern.objects.filter(club_id__in=club_ids, handled_at__isnull=True)
     concerns = concerns.order_by().values("pk")

@@ -90,3 +90,25 @@ def test_the_memo_keeps_the_latest_keys_only():
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_every_idea_that_waits_is_one_that_may_wait(world, settings):
+    """The count reads ideas through MAY_WAIT's partial index: whatever "Needs you" lists,
+    in every state, outcome and date, is among them."""
+    from itertools import product
+
+    from feedback.models import MAY_WAIT, Outcome, Proposal, State
+
+    settings.COPRODUCE = {**settings.COPRODUCE, "PROPOSALS_PER_DAY": 1000}
+    today = timezone.localdate()
+    member = factories.make_participant(world.club)
+    dates = [None, today - timedelta(days=30), today, today + timedelta(days=60)]
+    for state, outcome, day in product(State.values, ["", *Outcome.values], dates):
+        proposal = factories.make_proposal(member, title=f"{state} {outcome} {day}")
+        Proposal.objects.filter(pk=proposal.pk).update(
+            state=state, outcome=outcome, promised_by=day, deferred_until=day
+        )
+    waiting = Proposal.objects.filter(selectors_coaches._waiting(today))
+    assert waiting.exists()
+    assert not waiting.exclude(MAY_WAIT).exists()
+    assert reconciles(world.coach) == waiting.count()
