@@ -276,7 +276,7 @@ def invitation_accept(request, token):
         except ValidationError as error:
             form.add_error(None if getattr(error, "code", None) == "used" else "password1", error)
         else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            auth_login(request, user)  # the one backend (settings.AUTHENTICATION_BACKENDS)
             messages.success(request, f"Welcome to Coproduce, {user}.")
             return redirect(selectors.landing_url(user))
     context = {"invitation": invitation, "form": form}

@@ -46,6 +46,7 @@ def test_a_lead_invites_a_new_coach_who_sets_a_password_and_lands_on_needs_you(
     response = _accept(client, path)
     assert response.status_code == 302
     assert response.url == reverse("feedback:needs-you")
+    assert client.get(response.url).status_code == 200  # signed in, not sent to sign in
     user = User.objects.get(email="new.coach@example.org")
     assert user.check_password("a-long-new-passphrase-9")
     assert ClubCoach.objects.filter(club=world.club, user=user).exists()
