@@ -109,14 +109,17 @@ def coach_checked(clubs: QuerySet[Club], user) -> QuerySet[Club]:
     return clubs.annotate(**{_coach_check(user): Exists(assigned)})
 
 
+_COACH_CHECK = "coached_by_"  # + the user's id: the annotation `coach_checked` adds
+
+
 def _coach_check(user) -> str:
-    return f"coached_by_{user.pk}"
+    return f"{_COACH_CHECK}{user.pk}"
 
 
 def forget_coach_checks(club: Club) -> None:
     """The club's coaches changed while it is in hand: `is_coach_of` asks again."""
     club.__dict__.pop("_coach_of", None)
-    for name in [n for n in club.__dict__ if n.startswith("coached_by_")]:
+    for name in [n for n in club.__dict__ if n.startswith(_COACH_CHECK)]:
         del club.__dict__[name]
 
 

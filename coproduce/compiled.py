@@ -3,7 +3,7 @@ parameters depend only on a few known values (a user's id and role, today's date
 
 Building a query through the ORM costs far more than running it when the query is
 small and its filter rich: the menu's "Needs you" count took about 2 ms of Python to build
-and 0.8 ms to run, on every coach's page. `CompiledQueries.scalar(key, build)` builds the
+and 0.9 ms to run, on every coach's page. `CompiledQueries.count(key, build)` builds the
 queryset once per `key` and process, keeps its SQL and parameters, and runs them each
 time. Nothing read from the database is kept: the answer is always today's data. The
 rule stays where it is (the queryset `build` returns); the key must name everything the

@@ -741,6 +741,16 @@ class ClubSummary(models.Model):
         return timedelta(minutes=settings.COPRODUCE_SUMMARY_MAX_AGE_MINUTES)
 
     @staticmethod
+    def is_current(version: int, kept_version: int, kept_at, now, oldest=None) -> bool:
+        """Whether figures kept in a club's summary row can still be used: judged at the
+        club's current `version` and after `oldest` (`now - max_age()` unless given), not
+        after `now`. The indicators (`summaries._usable`) and the outcomes
+        (`outcomes._kept_usable`) each add what their figures are for (period, day)."""
+        if oldest is None:
+            oldest = now - ClubSummary.max_age()
+        return kept_version == version and kept_at is not None and oldest < kept_at <= now
+
+    @staticmethod
     def touch(club_id: int) -> None:
         """The club's records changed: its summary is stale from this write's commit (one
         UPDATE; its row lock is held to the end of the writer's short transaction)."""

@@ -293,7 +293,7 @@ def for_club(club: Club, as_of: date | None = None) -> ClubOutcomes:
     `compute`'s own result, saved with the club's summary version read before any record,
     so a write landing meanwhile leaves it stale, never wrongly fresh; used only on the
     day it was judged and for COPRODUCE_SUMMARY_MAX_AGE_MINUTES. One query when it can be
-    used, instead of seven."""
+    used, instead of `compute`'s five."""
     now = timezone.now()
     today = timezone.localdate(now)
     as_of = as_of or today
@@ -327,13 +327,10 @@ def _usable(row, now: datetime) -> bool:
 
 
 def _kept_usable(version: int, kept_version: int, kept_at: datetime | None, now) -> bool:
-    """Whether figures kept with a club's summary can be used now: judged at the club's
-    current version, today, and not longer ago than the summaries' age limit."""
-    return (
-        kept_version == version
-        and kept_at is not None
-        and now - ClubSummary.max_age() < kept_at <= now
-        and timezone.localdate(kept_at) == timezone.localdate(now)
+    """Whether figures kept with a club's summary can be used now (`ClubSummary.is_current`)
+    for today's outcomes: judged today."""
+    return ClubSummary.is_current(version, kept_version, kept_at, now) and (
+        timezone.localdate(kept_at) == timezone.localdate(now)
     )
 
 

@@ -119,12 +119,9 @@ def _usable(row, window: Window, now, oldest=None) -> bool:
     """Whether a summary row can be used now (see the module's docstring); `oldest`, the
     oldest judgement still usable, is `now - max_age()` unless given."""
     return (
-        row.data_version == row.version
-        and row.start == window.start
+        row.start == window.start
         and row.end == window.end
-        and row.as_of is not None
-        and row.as_of > (now - max_age() if oldest is None else oldest)
-        and row.as_of <= now
+        and ClubSummary.is_current(row.version, row.data_version, row.as_of, now, oldest)
     )
 
 
