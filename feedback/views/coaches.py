@@ -28,8 +28,13 @@ from feedback.selectors_young_people import OUTCOME_WORDS
 from feedback.states import InvalidTransition, allowed_events
 
 
-def _club(request, slug: str, *, act: bool = False) -> Club:
-    clubs = coach_checked(Club.objects.select_related("partner", "district"), request.user)
+def _club(request, slug: str, *, act: bool = False, with_summary: bool = False) -> Club:
+    clubs = Club.objects.select_related("partner", "district")
+    if with_summary:
+        # Its ClubSummary too, in the same query: the outcomes page reads its kept
+        # figures without a query of its own.
+        clubs = outcomes.with_summary(clubs)
+    clubs = coach_checked(clubs, request.user)
     club = get_object_or_404(clubs, slug=slug)
     if not can_read_coach_pages(request.user, club):
         raise Http404("No such club.")

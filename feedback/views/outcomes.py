@@ -23,9 +23,9 @@ CHANGES_SHOWN = 12
 @require_safe
 @login_required
 def club_outcomes(request, slug):
-    club = _club(request, slug)
+    club = _club(request, slug, with_summary=True)
     today = timezone.localdate()
-    result = outcomes.for_club(club, as_of=today)
+    result = outcomes.for_club(club, as_of=today, summary=outcomes.kept_summary(club))
     # Two years of weekly sessions is a hundred rows, and a busy club's changes dozens: the
     # latest of each by default, all on asking.
     show_all = request.GET.get("all") == "1"
