@@ -15,6 +15,11 @@ accounts, the young people's recovery phrases, pages and their paths), then:
    request as soon as the last one answered, for `duration` seconds (requests
    in the first `warmup` seconds are not counted), at most `max_requests`
    requests per user. Every response time is kept, so percentiles are exact.
+   A page whose target is a ratio to the floor (`floor_beside`) gets the floor
+   measured beside it too: a floor phase of `floor_beside_seconds` just before
+   it and another just after, their responses together giving the floor's median
+   for that page. The host's load moves over minutes; a floor measured at the
+   start of a ten-minute run is not the floor the page met.
 
 Locust's own statistics round response times; we record raw times through its
 request event instead.
@@ -42,6 +47,7 @@ from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
+from bench.pages import FLOOR  # noqa: E402
 from bench.report import percentile  # noqa: E402
 
 LOOPBACK = re.compile(r"^http://127\.\d+\.\d+\.\d+:\d+$")
@@ -313,8 +319,11 @@ def make_user_class(page: dict, identities: list[dict], base_url: str, max_reque
     return PageUser
 
 
-def run_phase(page: dict, identities: list[dict], plan: dict) -> dict:
-    users, duration = plan["users"], plan["duration"]
+def run_phase(
+    page: dict, identities: list[dict], plan: dict, duration: float | None = None
+) -> tuple[dict, list[float]]:
+    """One page under load: its figures, and every response time (ms, sorted)."""
+    users, duration = plan["users"], duration or plan["duration"]
     warmup = plan["warmup"]
     recorder = Recorder()
     user_class = make_user_class(page, identities, plan["base_url"], plan["max_requests"])
@@ -329,7 +338,7 @@ def run_phase(page: dict, identities: list[dict], plan: dict) -> dict:
     runner.quit()
     times = sorted(recorder.times)
     elapsed = recorder.stopped - recorder.started
-    return {
+    figures = {
         "requests": len(times),
         "failures": recorder.failures,
         "errors": recorder.errors,
@@ -340,6 +349,19 @@ def run_phase(page: dict, identities: list[dict], plan: dict) -> dict:
         "max_ms": round(times[-1], 2) if times else None,
         "throughput_rps": round(len(times) / elapsed, 1) if elapsed else None,
         "seconds": round(elapsed, 2),
+    }
+    return figures, times
+
+
+def floor_beside(before: tuple[dict, list[float]], after: tuple[dict, list[float]]) -> dict:
+    """The floor measured just before and just after a page: both phases' responses."""
+    times = sorted(before[1] + after[1])
+    return {
+        "requests": len(times),
+        "failures": before[0]["failures"] + after[0]["failures"],
+        "p50_ms": percentile(times, 50),
+        "before_p50_ms": before[0]["p50_ms"],
+        "after_p50_ms": after[0]["p50_ms"],
     }
 
 
@@ -396,8 +418,10 @@ def main(plan_path: str, out_path: str) -> None:
             f"repeat {weight['repeat_visit_bytes']} B"
         )
 
-    # 3. One phase per page.
+    # 3. One phase per page (and the floor beside those whose target is a ratio to it).
     phases = {}
+    floor_page = next(p for p in plan["pages"] if p["name"] == FLOOR)
+    floor_identities = [{"cookies": {}, "paths": floor_page["paths"], "i": 0}]
     for page in plan["pages"]:
         if not page["available"]:
             continue
@@ -413,11 +437,21 @@ def main(plan_path: str, out_path: str) -> None:
         if not identities:
             continue
         log(f"{page['name']}: {plan['users']} users for {plan['duration']} s")
-        phases[page["name"]] = run_phase(page, identities, plan)
-        result = phases[page["name"]]
+        beside = page.get("floor_beside") and page["name"] != FLOOR
+        if beside:
+            before = run_phase(floor_page, floor_identities, plan, plan["floor_beside_seconds"])
+        result = phases[page["name"]] = run_phase(page, identities, plan)[0]
+        if beside:
+            after = run_phase(floor_page, floor_identities, plan, plan["floor_beside_seconds"])
+            result["floor_beside"] = floor_beside(before, after)
         log(
             f"  {result['requests']} requests, p50 {result['p50_ms']} ms, "
             f"p95 {result['p95_ms']} ms, {result['failures']} failures"
+            + (
+                f"; the floor beside it: p50 {result['floor_beside']['p50_ms']} ms"
+                if beside
+                else ""
+            )
         )
     with open(out_path, "w") as f:
         json.dump(

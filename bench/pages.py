@@ -25,8 +25,13 @@ class Page:
     max_queries: int | None = None
     national_p95_target_ms: float | None = None
 
+    @property
+    def floor_ratio_limit(self) -> float | None:
+        """At most this many times the floor's median (a young person's pages: 3x)."""
+        return YOUNG_FLOOR_RATIO_LIMIT if self.young else self.floor_ratio_target
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "floor_beside": self.floor_ratio_limit is not None}
 
 
 FLOOR = "floor"

@@ -67,7 +67,9 @@ def software(postgres_version: str) -> dict:
 
 
 def pages_report(plan_pages: list[dict], load: dict) -> dict:
-    """Per page: the load figures, queries per request, bytes, and the ratio to the floor."""
+    """Per page: the load figures, queries per request, bytes, and the ratios to the floor:
+    the floor measured at the start of the run, and (for a page with a ratio target) the
+    floor measured beside it, just before and just after, which its target is judged by."""
     phases, sizes = load.get("phases", {}), load.get("sizes", {})
     floor_median = (phases.get(FLOOR) or {}).get("p50_ms")
     out = {}
@@ -98,6 +100,10 @@ def pages_report(plan_pages: list[dict], load: dict) -> dict:
         )
         if phase.get("errors"):
             entry["errors"] = phase["errors"]
+        beside = phase.get("floor_beside")
+        if beside:
+            entry["floor_beside"] = beside
+            entry["failures"] = (entry["failures"] or 0) + beside["failures"]
         entry["queries_per_request"] = page.get("queries")
         size = sizes.get(name, {})
         entry["bytes_compressed"] = size.get("bytes")
@@ -105,11 +111,22 @@ def pages_report(plan_pages: list[dict], load: dict) -> dict:
         entry["content_encoding"] = size.get("content_encoding")
         entry["status"] = size.get("status")
         median = phase.get("p50_ms")
-        entry["ratio_to_floor_median"] = (
-            round(median / floor_median, 2) if median and floor_median else None
-        )
+        entry["ratio_to_floor_median"] = ratio(median, floor_median)
+        if beside:
+            entry["ratio_to_floor_beside"] = ratio(median, beside["p50_ms"])
         out[name] = entry
     return out
+
+
+def ratio(median: float | None, floor: float | None) -> float | None:
+    return round(median / floor, 2) if median and floor else None
+
+
+def floor_ratio(entry: dict) -> float | None:
+    """The ratio a page's target is judged by: to the floor measured beside it, or to the
+    run's floor where it was not measured beside it (an older result)."""
+    beside = entry.get("ratio_to_floor_beside")
+    return beside if beside is not None else entry.get("ratio_to_floor_median")
 
 
 def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
@@ -138,7 +155,7 @@ def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
         if page.floor_ratio_target is not None:
             check(
                 f"{page.name} median / floor median",
-                entry.get("ratio_to_floor_median"),
+                floor_ratio(entry),
                 page.floor_ratio_target,
                 "x",
             )
@@ -152,7 +169,7 @@ def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
         if page.young:
             check(
                 f"{page.name} median / floor median",
-                entry.get("ratio_to_floor_median"),
+                floor_ratio(entry),
                 YOUNG_FLOOR_RATIO_LIMIT,
                 "x",
             )
@@ -186,20 +203,22 @@ def markdown(result: dict) -> str:
         f"{result['run']['seconds_per_page']} s, {result['run']['gunicorn_workers']} gunicorn workers.",
         "",
         "| page | requests | p50 ms | p95 ms | p99 ms | req/s | queries | bytes (compressed) "
-        "| median / floor |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| median / floor | floor beside ms | median / floor beside |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, page in result["pages"].items():
         if page.get("available") is False:
             lines.append(
-                f"| {name} | not measured: {page.get('why', 'not routed')} | | | | | | | |"
+                f"| {name} | not measured: {page.get('why', 'not routed')} | | | | | | | | | |"
             )
             continue
         lines.append(
             f"| {name} | {fmt(page.get('requests'))} | {fmt(page.get('p50_ms'))} "
             f"| {fmt(page.get('p95_ms'))} | {fmt(page.get('p99_ms'))} "
             f"| {fmt(page.get('throughput_rps'))} | {fmt(page.get('queries_per_request'))} "
-            f"| {fmt(page.get('bytes_compressed'))} | {fmt(page.get('ratio_to_floor_median'), 'x')} |"
+            f"| {fmt(page.get('bytes_compressed'))} | {fmt(page.get('ratio_to_floor_median'), 'x')} "
+            f"| {fmt((page.get('floor_beside') or {}).get('p50_ms'))} "
+            f"| {fmt(page.get('ratio_to_floor_beside'), 'x')} |"
         )
     weight = (result.get("page_weight") or {}).get("young_club_page")
     if weight:

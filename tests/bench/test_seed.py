@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, F, Min, Q
 
 from bench import report
+from bench.pages import PAGES_BY_NAME
 from bench.report import percentile
 from bench.seed import Scale, recovery_phrase, seed
 from clubs.models import HOME_COUNTY, AspectChange, Club, District, Partner, User
@@ -201,6 +202,42 @@ def test_targets_say_which_are_met_and_by_how_much_they_are_missed():
     assert "national_dashboard p95" not in checks
     assert national["national_dashboard p95"]["over_by"] == 150
     assert checks["propose p95"]["met"] is None  # not measured
+
+
+def test_a_ratio_target_is_judged_by_the_floor_measured_beside_the_page():
+    """The run's floor (measured first) and the floor beside the page (just before and
+    after it) both reported; the target judged by the one beside; its failures count."""
+    plan_pages = [
+        {**PAGES_BY_NAME[name].as_dict(), "available": True, "paths": ["/"]}
+        for name in ("floor", "register", "needs_you")
+    ]
+    assert [p["floor_beside"] for p in plan_pages] == [False, True, False]
+    beside = {"requests": 900, "failures": 1, "p50_ms": 4.0}
+    load = {
+        "phases": {
+            "floor": {"p50_ms": 2.0, "failures": 0},
+            "register": {"p50_ms": 18.0, "failures": 0, "floor_beside": beside},
+            "needs_you": {"p50_ms": 9.0, "failures": 0},
+        }
+    }
+    pages = report.pages_report(plan_pages, load)
+    assert pages["register"]["ratio_to_floor_median"] == 9.0
+    assert pages["register"]["ratio_to_floor_beside"] == 4.5
+    assert pages["register"]["failures"] == 1  # a failed floor request beside it fails the run
+    assert "ratio_to_floor_beside" not in pages["needs_you"]
+    checks = {c["target"]: c for c in report.targets("county", pages, None)}
+    assert checks["register median / floor median"]["measured"] == 4.5
+    assert checks["register median / floor median"]["met"] is True
+    assert "| 4.0 | 4.5x |" in report.markdown(
+        {
+            "scale": "county",
+            "machine": {"cores": 2, "memory_mb": 1, "cpu": "x"},
+            "software": {},
+            "run": {"users_per_page": 2, "seconds_per_page": 15, "gunicorn_workers": 5},
+            "pages": pages,
+            "targets": list(checks.values()),
+        }
+    )
 
 
 def test_after_seeding_the_app_creates_rows_with_fresh_ids(seeded):

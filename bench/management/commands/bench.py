@@ -391,6 +391,8 @@ class Bench:
             "users": self.users,
             "duration": self.duration,
             "warmup": min(2.0, max(0.5, self.duration * 0.1)),
+            # The floor measured just before and just after each page with a ratio target.
+            "floor_beside_seconds": max(1.0, self.duration / 3),
             "max_requests": self.options["max_requests"],
             "participant_cookie": planned["participant_cookie"],
             "targets": targets,
@@ -459,6 +461,7 @@ class Bench:
                 "users_per_page": self.users,
                 "seconds_per_page": self.duration,
                 "warmup_seconds": load_plan["warmup"],
+                "floor_beside_seconds": load_plan["floor_beside_seconds"],
                 "gunicorn_workers": self.workers,
                 "young_identity": load.get("young_identity"),
                 "club": planned["targets"]["club"],
