@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clubs.models import AspectChange, AspectKind, Club, User
+from coproduce.compiled import CompiledQueries
 from feedback import rules
 from feedback.models import Attendance, ClubSummary, Participant, Session
 
@@ -347,17 +348,36 @@ def session_add(
 # --- The register ----------------------------------------------------------------------
 
 
+# The register's members: asked on every register and depending on the session only, its
+# SQL is built once per session and process (`coproduce.compiled`).
+_REGISTER_MEMBERS = CompiledQueries(maxsize=1024)
+
+
 def register_members(session: Session) -> list[Participant]:
     """The members a register lists: the club's, not blocked, by made-up name, each with
     `present` (ticked at this session)."""
-    ticked = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
-    return list(
-        Participant.objects.active()
-        .filter(club_id=session.club_id)
-        .annotate(present=Exists(ticked))
-        .only("id", "pseudonym")
-        .order_by("pseudonym", "id")
-    )
+
+    def build():
+        ticked = Attendance.objects.filter(session_id=session.pk, participant=OuterRef("pk"))
+        return (
+            Participant.objects.active()
+            .filter(club_id=session.club_id)
+            .annotate(present=Exists(ticked))
+            .only("id", "pseudonym")
+            .order_by("pseudonym", "id")
+        )
+
+    return _REGISTER_MEMBERS.objects((session.pk, session.club_id), build)
+
+
+def club_session(club: Club, pk: int) -> Session | None:
+    """One of the club's sessions (None: not the club's), its SQL built once per club and
+    session (`coproduce.compiled`): every register and session change page asks it."""
+    found = _SESSIONS.objects((club.pk, pk), lambda: Session.objects.filter(club_id=club.pk, pk=pk))
+    return found[0] if found else None
+
+
+_SESSIONS = CompiledQueries(maxsize=1024)
 
 
 @transaction.atomic
@@ -488,6 +508,7 @@ def next_sessions(club_id: int, *, today: date) -> list[Session]:
 
 __all__ = [
     "Generated",
+    "club_session",
     "club_sessions",
     "first_sessions_refresh",
     "generate_sessions",

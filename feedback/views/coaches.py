@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clubs.models import AspectStatus, Club
 from clubs.permissions import coach_checked
+from coproduce.compiled import CompiledQueries
 from coproduce.http import safe_next_url
 from feedback import forms_coaches as forms
 from feedback import outcomes, services
@@ -27,15 +28,25 @@ from feedback.permissions import can_act_for_club, can_read_coach_pages
 from feedback.selectors_young_people import OUTCOME_WORDS
 from feedback.states import InvalidTransition, allowed_events
 
+# A coach's page's club, with whether the user coaches it (and, for the outcomes page, its
+# summary): asked on every coach's page, its SQL depends on the slug, the user's id and
+# `with_summary` only, so it is built once per those and process (`coproduce.compiled`).
+_CLUBS = CompiledQueries(maxsize=2048)
+
 
 def _club(request, slug: str, *, act: bool = False, with_summary: bool = False) -> Club:
-    clubs = Club.objects.select_related("partner", "district")
-    if with_summary:
-        # Its ClubSummary too, in the same query: the outcomes page reads its kept
-        # figures without a query of its own.
-        clubs = outcomes.with_summary(clubs)
-    clubs = coach_checked(clubs, request.user)
-    club = get_object_or_404(clubs, slug=slug)
+    def build():
+        clubs = Club.objects.select_related("partner", "district")
+        if with_summary:
+            # Its ClubSummary too, in the same query: the outcomes page reads its kept
+            # figures without a query of its own.
+            clubs = outcomes.with_summary(clubs)
+        return coach_checked(clubs, request.user).filter(slug=slug)
+
+    found = _CLUBS.objects((slug, request.user.pk, with_summary), build)
+    if not found:
+        raise Http404("No such club.")
+    club = found[0]
     if not can_read_coach_pages(request.user, club):
         raise Http404("No such club.")
     if act and not can_act_for_club(request.user, club):

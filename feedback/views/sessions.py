@@ -8,7 +8,8 @@ is a 403); anyone else gets a 404, as on the other coaches' pages.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,7 +24,10 @@ from feedback.views.coaches import _club
 
 
 def _session(club, pk) -> Session:
-    return get_object_or_404(Session, club=club, pk=pk)
+    session = services.club_session(club, pk)
+    if session is None:
+        raise Http404("No such session.")
+    return session
 
 
 def _list_url(club) -> str:

@@ -110,3 +110,28 @@ def test_an_inactive_user_is_not_signed_in(world):
     world.coach.save()
     assert UserBackend().get_user(world.coach.pk) is None
     assert UserBackend().get_user(10**9) is None
+
+
+def test_the_signed_in_user_is_read_afresh_on_every_request(world, django_assert_num_queries):
+    """The user's query is built once per user (clubs.backends), its answer never kept: the
+    user is what the ORM reads, field for field, and a change shows on the next read."""
+    from clubs.backends import UserBackend
+    from clubs.models import PartnerRole, User
+
+    backend = UserBackend()
+    first = backend.get_user(str(world.coach.pk))  # the session keeps the id as text
+    with django_assert_num_queries(1):
+        again = backend.get_user(world.coach.pk)
+    orm = User.objects.get(pk=world.coach.pk)
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(again, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert first.leads_any_partner is again.leads_any_partner is False
+    assert again._state.adding is False
+    assert again._state.db == "default"
+    PartnerRole.objects.create(user=world.coach, partner=world.club.partner, role="lead")
+    User.objects.filter(pk=world.coach.pk).update(name="Renamed")
+    now = backend.get_user(world.coach.pk)
+    assert (now.leads_any_partner, now.name) == (True, "Renamed")
+    User.objects.filter(pk=world.coach.pk).update(is_active=False)
+    assert backend.get_user(world.coach.pk) is None
+    assert backend.get_user("not a number") is None

@@ -2,7 +2,7 @@
 (`coproduce.compiled`). Only the SQL is kept, never a number: after every change to the
 records, a new role or a new day, the count is still what "Needs you" lists."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -112,36 +112,3 @@ def test_every_idea_that_waits_is_one_that_may_wait(world, settings):
     assert waiting.exists()
     assert not waiting.exclude(MAY_WAIT).exists()
     assert reconciles(world.coach) == waiting.count()
-
-
-def test_kept_rows_are_the_orms_rows_converted_as_it_converts_them(world):
-    """`rows` gives what `values_list()` gives, dates and times converted (text on SQLite),
-    and builds the queryset once per key; a queryset that can match nothing gives none."""
-    from clubs.models import Club
-    from feedback import outcomes
-
-    outcomes.district_activity(world.club.district_id, as_of=timezone.localdate())  # kept
-    built = []
-
-    def build():
-        built.append(1)
-        return Club.objects.filter(district_id=world.club.district_id).values_list(
-            "pk", "funding_start", "summary__activity_at", "name"
-        )
-
-    memo = CompiledQueries()
-    first = memo.rows("district", build)
-    assert first == list(build())  # the ORM's own rows
-    assert first
-    built.clear()
-    factories.ClubFactory(partner=world.club.partner, district=world.club.district)
-    again = memo.rows("district", build)
-    assert built == []
-    assert again == list(
-        Club.objects.filter(district_id=world.club.district_id).values_list(
-            "pk", "funding_start", "summary__activity_at", "name"
-        )
-    )
-    assert len(again) == len(first) + 1  # read now, not kept
-    assert any(isinstance(row[2], datetime) for row in again)
-    assert memo.rows("none", lambda: Club.objects.none().values_list("pk")) == []
