@@ -1,17 +1,32 @@
 """Filters for the indicator pages: the period, and for the county its slices and sort."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clubs.models import Club, District, Partner, Stage
 from feedback.indicators.core import Window
 from feedback.indicators.dashboards import SORTS
 
 MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Control:
+    """A filter's control as the page draws it: a date input, or a select and its options
+    (value, label, chosen)."""
+
+    name: str
+    id: str
+    label: str
+    is_date: bool
+    value: str
+    options: list[tuple[str, str, bool]]
 
 
 class PeriodForm(forms.Form):
@@ -83,6 +98,25 @@ class PeriodForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         return data
+
+    @cached_property
+    def controls(self) -> list[Control]:
+        """Each field as `_filter_fields.html` draws it, its chosen value worked out once per
+        field, not once per option (the county form's 140 options took 7.6 ms to draw)."""
+        out = []
+        for field in self:
+            value = field.value()
+            chosen = "" if value is None else str(value)
+            is_date = isinstance(field.field, forms.DateField)
+            options = (
+                []
+                if is_date
+                else [(str(v), label, str(v) == chosen) for v, label in field.field.choices]
+            )
+            out.append(
+                Control(field.html_name, field.id_for_label, field.label, is_date, chosen, options)
+            )
+        return out
 
     def window(self) -> Window:
         """The chosen period, or the default one when the input is missing or invalid."""

@@ -578,3 +578,48 @@ def test_the_county_table_shows_a_page_of_clubs_and_every_figure_counts_them_all
     assert first.context["totals"] == second.context["totals"]
     assert first.context["totals"]["clubs"] == 3
     assert 'href="?sort=name&amp;page=2"' in one
+
+
+def _controls(body: str) -> dict[str, list[str] | str]:
+    """Each filter control's chosen option values (a select) or value (a date input)."""
+    chosen: dict = {}
+    for name, options in re.findall(r'<select[^>]*name="(\w+)"[^>]*>(.*?)</select>', body, re.S):
+        chosen[name] = re.findall(r'<option value="([^"]*)" selected>', options)
+    for name, value in re.findall(r'<input[^>]*type="date" name="(\w+)"[^>]*value="([^"]*)"', body):
+        chosen[name] = value
+    return chosen
+
+
+def test_the_filters_show_what_was_chosen_and_only_that(world, client_as):
+    """Each select has exactly the option chosen (the "All ..." one when none), a date input
+    its value as typed; a choice that is not one leaves the select at "All"."""
+    client = client_as("staff")
+    url = reverse("feedback:county-dashboard")
+    assert _controls(client.get(url).content.decode()) == {
+        "district": [""],
+        "partner": [""],
+        "stage": [""],
+        "activity": [""],
+        "start": "",
+        "end": "",
+        "sort": [],  # none: the browser shows the first, by name
+    }
+    query = {
+        "district": world.club.district_id,
+        "partner": world.club.partner_id,
+        "stage": world.club.stage,
+        "activity": world.club.activity,
+        "start": "2026-09-01",
+        "end": "2026-10-01",
+        "sort": "partner",
+    }
+    body = client.get(url, query).content.decode()
+    assert _controls(body) == {
+        **{k: [str(v)] for k, v in query.items() if k not in ("start", "end")},
+        "start": "2026-09-01",
+        "end": "2026-10-01",
+    }
+    assert f'<option value="{world.far_club.partner_id}">' in body  # the others, not chosen
+    bad = client.get(url, {"stage": "nonsense", "start": "not a date"}).content.decode()
+    assert _controls(bad)["stage"] == []  # no option is "nonsense": none chosen
+    assert _controls(bad)["start"] == "not a date"  # as typed, with the form's error
