@@ -20,22 +20,31 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-# What a memo keeps per key: the SQL, its parameters, and what turns the fetched rows into
-# the answer. ("", (), None) for a queryset that can match nothing.
-Compiled = tuple[str, tuple, Callable[[list[tuple]], object] | None]
+
+class Compiled(NamedTuple):
+    """What a memo keeps per key: the database, the SQL and its parameters, and what turns
+    the fetched rows into the answer (`finish(rows, connection)`). Only what that needs is
+    kept (the columns' converters, the related objects' populators), not the compiler and
+    its query. An empty `sql`: a queryset that can match nothing."""
+
+    db: str
+    sql: str
+    params: tuple
+    finish: Callable[[list[tuple], object], object] | None
 
 
 class CompiledQueries:
     """A bounded, per-process memo of `key -> Compiled` (the least recently used goes
     first). One memo serves one kind of query: `count`, `rows` or `objects`."""
 
-    def __init__(self, maxsize: int = 4096):
+    def __init__(self, maxsize: int = 1024):
         self.maxsize = maxsize
         self._sql: OrderedDict[Hashable, Compiled] = OrderedDict()
         self._lock = threading.Lock()
@@ -45,9 +54,9 @@ class CompiledQueries:
         seen. `build()` must give the same SQL and parameters for the same key."""
 
         def compile_count(queryset: QuerySet) -> Compiled:
-            sql, params = queryset.query.sql_with_params()
+            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
             counted = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608
-            return counted, tuple(params), lambda fetched: fetched[0][0]
+            return Compiled(queryset.db, counted, tuple(params), _first_value)
 
         return self._run(key, build, compile_count, empty=0)
 
@@ -56,13 +65,16 @@ class CompiledQueries:
         as the ORM converts them), with its SQL built only the first time `key` is seen."""
 
         def compile_rows(queryset: QuerySet) -> Compiled:
+            if queryset._iterable_class is not ValuesListIterable:
+                raise ValueError("rows() takes a values_list() queryset, neither flat nor named.")
             compiler = queryset.query.get_compiler(using=queryset.db)
-            sql, params = compiler.as_sql()  # also sets what results_iter converts by
+            sql, params = compiler.as_sql()  # also sets the columns selected
+            selected = _selected(compiler)
 
-            def finish(fetched):
-                return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+            def finish(fetched, connection):
+                return [tuple(row) for row in selected(fetched, connection)]
 
-            return sql, tuple(params), finish
+            return Compiled(queryset.db, sql, tuple(params), finish)
 
         return self._run(key, build, compile_rows, empty=[])
 
@@ -86,31 +98,38 @@ class CompiledQueries:
             start, end = fields[0], fields[-1] + 1
             names = [column[0].target.attname for column in select[start:end]]
             populators = get_related_populators(klass_info, select, db)
-            annotations = compiler.annotation_col_map or {}
+            annotations = tuple((compiler.annotation_col_map or {}).items())
+            selected = _selected(compiler)
 
-            def finish(fetched):
+            def finish(fetched, connection):
                 made = []
-                for row in compiler.results_iter(results=[fetched]):
+                for row in selected(fetched, connection):
                     obj = model.from_db(db, names, row[start:end])
                     for populator in populators:
                         populator.populate(row, obj)
-                    for name, position in annotations.items():
+                    for name, position in annotations:
                         setattr(obj, name, row[position])
                     made.append(obj)
                 return made
 
-            return sql, tuple(params), finish
+            return Compiled(db, sql, tuple(params), finish)
 
         return self._run(key, build, compile_objects, empty=[])
 
+    def forget(self, key: Hashable) -> None:
+        """Drop a key's SQL (a caller's key that matched nothing need not take a place)."""
+        with self._lock:
+            self._sql.pop(key, None)
+
     def _run(self, key, build, compile_, *, empty):
-        sql, params, finish = self._compiled(key, build, compile_)
-        if not sql:
+        compiled = self._compiled(key, build, compile_)
+        if not compiled.sql:
             return empty
+        connection = connections[compiled.db]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(compiled.sql, compiled.params)
             fetched = cursor.fetchall()
-        return finish(fetched)
+        return compiled.finish(fetched, connection)
 
     def _compiled(self, key, build, compile_) -> Compiled:
         with self._lock:
@@ -118,10 +137,11 @@ class CompiledQueries:
             if compiled is not None:
                 self._sql.move_to_end(key)
                 return compiled
+        queryset = build()
         try:
-            compiled = compile_(build())
+            compiled = compile_(queryset)
         except EmptyResultSet:  # `.none()` (an inactive user's clubs): nothing, ever
-            compiled = ("", (), None)
+            compiled = Compiled(queryset.db, "", (), None)
         with self._lock:
             self._sql[key] = compiled
             while len(self._sql) > self.maxsize:
@@ -131,3 +151,35 @@ class CompiledQueries:
     def clear(self) -> None:
         with self._lock:
             self._sql.clear()
+
+
+def _first_value(fetched, connection):
+    return fetched[0][0]
+
+
+def _selected(compiler):
+    """What Django's compiler does to fetched rows before they become answers, as a function
+    of the rows and a connection that keeps none of the compiler: only the selected columns
+    (Django may select more, to order by), each converted by the columns' converters."""
+    width = compiler.col_count
+    trim = compiler.has_extra_select
+    converters = tuple(
+        compiler.get_converters([column[0] for column in compiler.select[0:width]]).items()
+    )
+
+    def selected(fetched, connection):
+        rows = [row[0:width] for row in fetched] if trim else fetched
+        if not converters:
+            return rows
+        out = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            out.append(row)
+        return out
+
+    return selected

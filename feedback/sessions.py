@@ -373,7 +373,10 @@ def register_members(session: Session) -> list[Participant]:
 def club_session(club: Club, pk: int) -> Session | None:
     """One of the club's sessions (None: not the club's), its SQL built once per club and
     session (`coproduce.compiled`): every register and session change page asks it."""
-    found = _SESSIONS.objects((club.pk, pk), lambda: Session.objects.filter(club_id=club.pk, pk=pk))
+    key = (club.pk, pk)
+    found = _SESSIONS.objects(key, lambda: Session.objects.filter(club_id=club.pk, pk=pk))
+    if not found:
+        _SESSIONS.forget(key)  # made-up ids take no place from real ones
     return found[0] if found else None
 
 

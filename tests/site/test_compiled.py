@@ -128,3 +128,42 @@ def test_the_register_lists_who_is_ticked_now(world):
     assert [m.pk for m in sessions.register_members(session)] == [ann.pk]
     assert sessions.club_session(world.club, session.pk) == session
     assert sessions.club_session(world.sibling, session.pk) is None
+
+
+def test_rows_are_the_selected_columns_only(world):
+    """Django selects more than asked when a distinct query is ordered by another column;
+    the rows are still the columns asked for."""
+    factories.ClubFactory(district=world.club.district, partner=world.club.partner)
+
+    def build():
+        return Club.objects.values_list("district_id").distinct().order_by("name")
+
+    assert CompiledQueries().rows("distinct", build) == list(build())
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Club.objects.values_list("pk", flat=True),
+        lambda: Club.objects.values_list("pk", named=True),
+        lambda: Club.objects.values("pk"),
+        lambda: Club.objects.all(),
+    ],
+)
+def test_rows_takes_plain_values_list_querysets_only(world, build):
+    with pytest.raises(ValueError, match="values_list"):
+        CompiledQueries().rows("other", build)
+
+
+def test_a_slug_or_session_that_matched_nothing_keeps_no_place(world, client_as):
+    from feedback import sessions
+    from feedback.views import coaches
+
+    client = client_as("coach")
+    before = len(coaches._CLUBS._sql)
+    assert client.get("/clubs/no-such-club/outcomes/").status_code == 404
+    assert len(coaches._CLUBS._sql) == before
+    assert client.get(f"/clubs/{world.club.slug}/outcomes/").status_code == 200
+    assert len(coaches._CLUBS._sql) == before + 1
+    assert sessions.club_session(world.club, 10**9) is None
+    assert (world.club.pk, 10**9) not in sessions._SESSIONS._sql
