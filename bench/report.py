@@ -10,7 +10,6 @@ from bench.pages import (
     PAGES,
     REPEAT_VISIT_LIMIT_BYTES,
     YOUNG_CLUB_PAGE,
-    YOUNG_FLOOR_RATIO_LIMIT,
 )
 
 
@@ -152,11 +151,11 @@ def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
             check(f"{page.name} p95", entry.get("p95_ms"), page.p95_target_ms, "ms")
         if page.national_p95_target_ms is not None and scale == "national":
             check(f"{page.name} p95", entry.get("p95_ms"), page.national_p95_target_ms, "ms")
-        if page.floor_ratio_target is not None:
+        if page.floor_ratio_limit is not None:
             check(
                 f"{page.name} median / floor median",
                 floor_ratio(entry),
-                page.floor_ratio_target,
+                page.floor_ratio_limit,
                 "x",
             )
         if page.max_queries is not None:
@@ -165,13 +164,6 @@ def targets(scale: str, pages: dict, weight: dict | None) -> list[dict]:
                 entry.get("queries_per_request"),
                 page.max_queries,
                 "queries",
-            )
-        if page.young:
-            check(
-                f"{page.name} median / floor median",
-                floor_ratio(entry),
-                YOUNG_FLOOR_RATIO_LIMIT,
-                "x",
             )
     if weight:
         check(

@@ -81,7 +81,9 @@ class CompiledQueries:
     def objects(self, key: Hashable, build: Callable[[], QuerySet]) -> list[Model]:
         """The model instances `build()` gives, made as Django's ModelIterable makes them
         (the model's fields, `select_related` objects, annotations), with its SQL built
-        only the first time `key` is seen. No prefetching, no related manager's queryset."""
+        only the first time `key` is seen. No prefetching, no related manager's queryset.
+        A key that found nothing keeps no SQL: made-up slugs or ids in URLs take no place
+        from real ones."""
 
         def compile_objects(queryset: QuerySet) -> Compiled:
             if (
@@ -114,12 +116,11 @@ class CompiledQueries:
 
             return Compiled(db, sql, tuple(params), finish)
 
-        return self._run(key, build, compile_objects, empty=[])
-
-    def forget(self, key: Hashable) -> None:
-        """Drop a key's SQL (a caller's key that matched nothing need not take a place)."""
-        with self._lock:
-            self._sql.pop(key, None)
+        made = self._run(key, build, compile_objects, empty=[])
+        if not made:
+            with self._lock:
+                self._sql.pop(key, None)
+        return made
 
     def _run(self, key, build, compile_, *, empty):
         compiled = self._compiled(key, build, compile_)

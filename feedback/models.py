@@ -745,7 +745,7 @@ class ClubSummary(models.Model):
         """Whether figures kept in a club's summary row can still be used: judged at the
         club's current `version` and after `oldest` (`now - max_age()` unless given), not
         after `now`. The indicators (`summaries._usable`) and the outcomes
-        (`outcomes._kept_usable`) each add what their figures are for (period, day)."""
+        (`outcomes._kept_check`) each add what their figures are for (period, day)."""
         if oldest is None:
             oldest = now - ClubSummary.max_age()
         return kept_version == version and kept_at is not None and oldest < kept_at <= now

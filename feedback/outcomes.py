@@ -342,20 +342,15 @@ def for_club(club: Club, as_of: date | None = None, *, summary=_UNREAD) -> ClubO
 
 
 def _usable(row, now: datetime) -> bool:
-    """Whether a club's kept outcomes can be used now (`_kept_usable`)."""
-    return _kept_usable(row.version, row.outcomes_version, row.outcomes_at, now)
-
-
-def _kept_usable(version: int, kept_version: int, kept_at: datetime | None, now) -> bool:
-    """Whether figures kept with a club's summary can be used now (`ClubSummary.is_current`)
-    for today's outcomes: judged today."""
-    return _kept_check(now)(version, kept_version, kept_at)
+    """Whether a club's kept outcomes can be used now (`_kept_check`)."""
+    return _kept_check(now)(row.version, row.outcomes_version, row.outcomes_at)
 
 
 def _kept_check(now: datetime):
-    """`_kept_usable` for many clubs at once: what depends on `now` (the age limit, today,
-    the time zone) worked out once, not per club (a district's 30 clubs read the time zone
-    60 times otherwise)."""
+    """Whether figures kept with a club's summary can be used now (`ClubSummary.is_current`)
+    for today's outcomes (judged today), as a function of a club's versions and time of
+    judging: what depends on `now` (the age limit, today, the time zone) is worked out once
+    for many clubs (a district's 30 clubs read the time zone 60 times otherwise)."""
     zone = timezone.get_current_timezone()
     today = timezone.localdate(now, zone)
     oldest = now - ClubSummary.max_age()

@@ -370,17 +370,14 @@ def register_members(session: Session) -> list[Participant]:
     return _REGISTER_MEMBERS.objects((session.pk, session.club_id), build)
 
 
+_SESSIONS = CompiledQueries(maxsize=1024)
+
+
 def club_session(club: Club, pk: int) -> Session | None:
     """One of the club's sessions (None: not the club's), its SQL built once per club and
     session (`coproduce.compiled`): every register and session change page asks it."""
-    key = (club.pk, pk)
-    found = _SESSIONS.objects(key, lambda: Session.objects.filter(club_id=club.pk, pk=pk))
-    if not found:
-        _SESSIONS.forget(key)  # made-up ids take no place from real ones
+    found = _SESSIONS.objects((club.pk, pk), lambda: Session.objects.filter(club_id=club.pk, pk=pk))
     return found[0] if found else None
-
-
-_SESSIONS = CompiledQueries(maxsize=1024)
 
 
 @transaction.atomic

@@ -43,10 +43,8 @@ def _club(request, slug: str, *, act: bool = False, with_summary: bool = False) 
             clubs = outcomes.with_summary(clubs)
         return coach_checked(clubs, request.user).filter(slug=slug)
 
-    key = (slug, request.user.pk, with_summary)
-    found = _CLUBS.objects(key, build)
+    found = _CLUBS.objects((slug, request.user.pk, with_summary), build)
     if not found:
-        _CLUBS.forget(key)  # made-up slugs take no place from real ones
         raise Http404("No such club.")
     club = found[0]
     if not can_read_coach_pages(request.user, club):
